@@ -1,0 +1,12 @@
+package io.gatehouse;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Gatehouse: enterprise single sign-on service. */
+@SpringBootApplication
+public class GatehouseApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(GatehouseApplication.class, args);
+    }
+}
