@@ -1,0 +1,48 @@
+package io.gatehouse.api;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The first thing every request meets: assigns the trace id, refuses oversized bodies before they
+ * are read, and writes one access-log line with credentials redacted from the query.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class EdgeFilter extends OncePerRequestFilter {
+    private static final Logger ACCESS = LoggerFactory.getLogger("gatehouse.access");
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String traceId = TraceIds.of(request);
+        response.setHeader(TraceIds.HEADER, traceId);
+        MDC.put("trace_id", traceId);
+        long started = System.nanoTime();
+        try {
+            if (request.getContentLengthLong() > RequestBodies.MAX_BYTES) {
+                ProblemWriter.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
+                        "The request body is larger than 1 MiB");
+                return;
+            }
+            chain.doFilter(request, response);
+        } finally {
+            if (ACCESS.isDebugEnabled()) {
+                ACCESS.debug("{} {}{} -> {} in {} ms", request.getMethod(), request.getRequestURI(),
+                        RedactedQuery.of(request.getQueryString()), response.getStatus(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+            MDC.remove("trace_id");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.gatehouse.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Turns every failure at the HTTP edge into an RFC 9457 problem; nothing internal leaks out. */
+@RestControllerAdvice
+class ProblemResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<byte[]> problem(ProblemException e, HttpServletRequest request) {
+        return ProblemWriter.entity(request, e);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<byte[]> unreadable(HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.MALFORMED_REQUEST, "The request body could not be read", List.of());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<byte[]> unsupported(HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "The request body's media type is not supported here", List.of());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<byte[]> notAcceptable(HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.NOT_ACCEPTABLE,
+                "Accept one of application/json, application/hal+json, application/xml, text/xml"
+                        + " or text/csv (collections only)", List.of());
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<byte[]> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.METHOD_NOT_ALLOWED,
+                e.getMethod() + " is not allowed here", List.of());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<byte[]> noResource(HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.NOT_FOUND, "No such resource", List.of());
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+    ResponseEntity<byte[]> parameter(Exception e, HttpServletRequest request) {
+        String name = e instanceof MissingServletRequestParameterException m ? m.getParameterName()
+                : ((MethodArgumentTypeMismatchException) e).getName();
+        return ProblemWriter.entity(request, ErrorCode.VALIDATION_FAILED, "Invalid query parameter " + name,
+                List.of(new FieldError(name, "invalid_value", "is missing or has the wrong type")));
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<byte[]> tooLarge(HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB", List.of());
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<byte[]> multipart(HttpServletRequest request) {
+        return ProblemWriter.entity(request, ErrorCode.MALFORMED_REQUEST, "The multipart body could not be read", List.of());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<byte[]> unexpected(Exception e, HttpServletRequest request) {
+        // the type only: messages of unexpected exceptions may quote input or secrets
+        LOG.error("Unexpected {} on {} {} (trace {})", e.getClass().getName(), request.getMethod(),
+                request.getRequestURI(), TraceIds.of(request));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Stack of trace " + TraceIds.of(request), e);
+        }
+        return ProblemWriter.entity(request, ErrorCode.INTERNAL,
+                "Something went wrong on our side; quote the trace id when reporting it", List.of());
+    }
+}

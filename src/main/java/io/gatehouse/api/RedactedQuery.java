@@ -1,0 +1,36 @@
+package io.gatehouse.api;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** A query string made safe for logs: credential parameters keep their name but lose their value. */
+public final class RedactedQuery {
+    private static final Set<String> SECRET_PARAMETERS =
+            Set.of("api_key", "apikey", "access_token", "client_secret", "code", "id_token", "samlresponse", "samlrequest");
+
+    private RedactedQuery() {
+    }
+
+    /** Returns "" for no query, else "?" followed by the redacted query. */
+    public static String of(String query) {
+        if (query == null || query.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("?");
+        String[] pairs = query.split("&", -1);
+        for (int i = 0; i < pairs.length; i++) {
+            if (i > 0) {
+                out.append('&');
+            }
+            String pair = pairs[i];
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (eq >= 0 && SECRET_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
+                out.append(name).append("=[redacted]");
+            } else {
+                out.append(pair);
+            }
+        }
+        return out.toString();
+    }
+}

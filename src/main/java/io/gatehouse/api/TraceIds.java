@@ -1,0 +1,32 @@
+package io.gatehouse.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** Per-request trace identifiers: generated at the edge, echoed in X-Trace-Id and in every problem. */
+public final class TraceIds {
+    public static final String HEADER = "X-Trace-Id";
+    static final String ATTRIBUTE = TraceIds.class.getName();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TraceIds() {
+    }
+
+    static String generate() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The trace id of the request, or a fresh one when the request never passed the filter. */
+    public static String of(HttpServletRequest request) {
+        Object id = request.getAttribute(ATTRIBUTE);
+        if (id instanceof String s) {
+            return s;
+        }
+        String fresh = generate();
+        request.setAttribute(ATTRIBUTE, fresh);
+        return fresh;
+    }
+}
