@@ -1,6 +1,5 @@
 package io.gatehouse.access;
 
-import io.gatehouse.config.GatehouseProperties;
 import io.gatehouse.crypto.Secret;
 import io.gatehouse.tenancy.OrgId;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +29,10 @@ public class ApiKeys {
     private final Clock clock;
     private final Optional<byte[]> platformKeyHash;
 
-    ApiKeys(JdbcClient jdbc, Clock clock, GatehouseProperties properties) {
+    ApiKeys(JdbcClient jdbc, Clock clock, PlatformAdminKey platformKey) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.platformKeyHash = Optional.ofNullable(properties.adminKey()).filter(k -> !k.isBlank())
-                .map(k -> sha256(k));
+        this.platformKeyHash = platformKey.value().map(ApiKeys::sha256);
     }
 
     public IssuedApiKey issue(OrgId org, String name, ApiKeyRole role) {

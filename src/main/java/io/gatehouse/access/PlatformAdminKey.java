@@ -1,0 +1,72 @@
+package io.gatehouse.access;
+
+import io.gatehouse.config.GatehouseProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * The platform-admin key: GATEHOUSE_ADMIN_KEY when set; otherwise, on the embedded database, one
+ * generated once into the data folder so that a fresh install is usable at once.
+ */
+@Component
+public class PlatformAdminKey {
+    private final Optional<String> key;
+    private final boolean generated;
+
+    PlatformAdminKey(GatehouseProperties properties) {
+        String configured = properties.adminKey();
+        if (configured != null && !configured.isBlank()) {
+            this.key = Optional.of(configured.strip());
+            this.generated = false;
+        } else if (properties.usesEmbeddedDatabase()) {
+            this.key = Optional.of(readOrGenerate(properties.dataDir().resolve("admin.key")));
+            this.generated = true;
+        } else {
+            this.key = Optional.empty();
+            this.generated = false;
+        }
+    }
+
+    Optional<String> value() {
+        return key;
+    }
+
+    /** Whether the key came from the data folder (and so should be shown to the person starting Gatehouse). */
+    public boolean generated() {
+        return generated;
+    }
+
+    /** The key for the start-up banner only; never log it. */
+    public Optional<String> forBanner() {
+        return key;
+    }
+
+    private static String readOrGenerate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            Files.createDirectories(file.getParent());
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String key = "gh_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the folder's own protection applies
+            }
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the admin key file " + file, e);
+        }
+    }
+}

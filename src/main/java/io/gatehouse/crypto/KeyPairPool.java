@@ -1,0 +1,67 @@
+package io.gatehouse.crypto;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A few pre-generated RSA keys with certificates, refilled in the background. RSA generation costs
+ * 50-200 ms; drawing from the pool keeps creating a SAML identity provider fast. When the pool is
+ * empty the caller generates its own rather than wait.
+ */
+public final class KeyPairPool implements AutoCloseable {
+    static final Duration VALIDITY = Duration.ofDays(5 * 365);
+    private final BlockingQueue<KeyAndCertificate> ready;
+    private final Clock clock;
+    private volatile Thread refiller;
+    private volatile boolean closed;
+
+    public KeyPairPool(int capacity, Clock clock) {
+        this.ready = new ArrayBlockingQueue<>(capacity);
+        this.clock = clock;
+    }
+
+    public void start() {
+        Thread t = Thread.ofPlatform().daemon().name("sp-key-pool").priority(Thread.MIN_PRIORITY).unstarted(this::refill);
+        refiller = t;
+        t.start();
+    }
+
+    public KeyAndCertificate take() {
+        KeyAndCertificate key = ready.poll();
+        Thread t = refiller;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        return key != null ? key : generate();
+    }
+
+    private void refill() {
+        while (!closed) {
+            if (ready.remainingCapacity() > 0) {
+                ready.offer(generate());
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    private KeyAndCertificate generate() {
+        return SelfSignedCertificates.generate("Gatehouse SP", KeyAlgorithm.RSA_2048, clock.instant(), VALIDITY);
+    }
+
+    int available() {
+        return ready.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = refiller;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+}

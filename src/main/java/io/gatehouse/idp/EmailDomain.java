@@ -1,0 +1,72 @@
+package io.gatehouse.idp;
+
+import com.google.common.net.InternetDomainName;
+import java.net.IDN;
+import java.util.Locale;
+
+/** An email domain that routes users to an identity provider: lower-case, IDN as punycode. */
+public record EmailDomain(String value) {
+
+    public EmailDomain {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("empty domain");
+        }
+    }
+
+    /** The outcome of normalizing what an admin typed. */
+    public sealed interface Parsed {
+        /** A usable domain. */
+        record Valid(EmailDomain domain) implements Parsed {
+        }
+
+        /** Refused, with a stable code and a human sentence. */
+        record Invalid(String code, String message) implements Parsed {
+        }
+    }
+
+    public static Parsed parse(String input) {
+        String s = input.strip();
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty()) {
+            return new Parsed.Invalid("invalid_domain", "must not be empty");
+        }
+        if (s.contains("*")) {
+            return new Parsed.Invalid("wildcard_domain", "wildcards are not allowed: list each domain");
+        }
+        if (s.contains("@") || s.contains("/") || s.contains(":") || s.contains(" ")) {
+            return new Parsed.Invalid("invalid_domain", "must be a bare domain such as example.com");
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(s, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return new Parsed.Invalid("invalid_domain", "is not a valid domain name");
+        }
+        if (ascii.matches("[0-9.]+")) {
+            return new Parsed.Invalid("invalid_domain", "IP addresses are not email domains");
+        }
+        InternetDomainName name;
+        try {
+            name = InternetDomainName.from(ascii);
+        } catch (IllegalArgumentException e) {
+            return new Parsed.Invalid("invalid_domain", "is not a valid domain name");
+        }
+        if (name.isPublicSuffix()) {
+            return new Parsed.Invalid("public_suffix", "is a public suffix (like com or co.uk) that no single organization owns");
+        }
+        if (ascii.length() > 253 || !ascii.contains(".")) {
+            return new Parsed.Invalid("invalid_domain", "must be a full domain such as example.com");
+        }
+        if (!name.isUnderPublicSuffix()) {
+            return new Parsed.Invalid("invalid_domain", "is not under a known public suffix");
+        }
+        return new Parsed.Valid(new EmailDomain(ascii));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,158 @@
+package io.gatehouse.idp;
+
+import io.gatehouse.crypto.SealedSecret;
+import io.gatehouse.crypto.Secret;
+import io.gatehouse.crypto.SecretBox;
+import io.gatehouse.tenancy.OrgId;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Rows of identity providers and their domains; secrets sealed with the IdP's id as associated data. */
+@Repository
+class IdentityProviderStore {
+    private final JdbcClient jdbc;
+    private final SecretBox box;
+
+    IdentityProviderStore(JdbcClient jdbc, SecretBox box) {
+        this.jdbc = jdbc;
+        this.box = box;
+    }
+
+    /** The listing filters of the API. */
+    record Filter(Optional<Protocol> protocol, Optional<Boolean> enabled, Optional<EmailDomain> domain) {
+    }
+
+    /** Who owns a domain now. */
+    record DomainOwner(String domain, OrgId org, String idpId) {
+    }
+
+    void insert(IdentityProvider idp) {
+        Optional<SealedSecret> sealed = seal(idp);
+        jdbc.sql("insert into identity_providers (id, org_id, alias, protocol, display_name, enabled, config,"
+                        + " secrets_key_id, secrets, version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(idp.id(), idp.org().value(), idp.alias().value(), idp.protocol().wireName(), idp.displayName(),
+                        idp.enabled(), IdentityProviderJson.stored(idp), sealed.map(SealedSecret::keyId).orElse(null),
+                        sealed.map(SealedSecret::ciphertext).orElse(null), idp.version(),
+                        Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()))
+                .update();
+        insertDomains(idp);
+    }
+
+    /** Replaces the row if its version is still {@code expectedVersion}; false when someone else won. */
+    boolean update(IdentityProvider idp, long expectedVersion) {
+        Optional<SealedSecret> sealed = seal(idp);
+        int n = jdbc.sql("update identity_providers set alias = ?, display_name = ?, enabled = ?, config = ?,"
+                        + " secrets_key_id = ?, secrets = ?, version = ?, updated_at = ? where id = ? and version = ?")
+                .params(idp.alias().value(), idp.displayName(), idp.enabled(), IdentityProviderJson.stored(idp),
+                        sealed.map(SealedSecret::keyId).orElse(null), sealed.map(SealedSecret::ciphertext).orElse(null),
+                        idp.version(), Timestamp.from(idp.updatedAt()), idp.id(), expectedVersion)
+                .update();
+        if (n == 0) {
+            return false;
+        }
+        jdbc.sql("delete from idp_domains where idp_id = ?").param(idp.id()).update();
+        insertDomains(idp);
+        return true;
+    }
+
+    private void insertDomains(IdentityProvider idp) {
+        for (EmailDomain d : idp.domains()) {
+            jdbc.sql("insert into idp_domains (domain, org_id, idp_id) values (?, ?, ?)")
+                    .params(d.value(), idp.org().value(), idp.id()).update();
+        }
+    }
+
+    boolean delete(String id) {
+        return jdbc.sql("delete from identity_providers where id = ?").param(id).update() > 0;
+    }
+
+    Optional<IdentityProvider> find(OrgId org, IdpAlias alias) {
+        return jdbc.sql("select * from identity_providers where org_id = ? and alias = ?")
+                .params(org.value(), alias.value()).query(this::row).optional();
+    }
+
+    Optional<IdentityProvider> findById(String id) {
+        return jdbc.sql("select * from identity_providers where id = ?").param(id).query(this::row).optional();
+    }
+
+    List<IdentityProvider> list(OrgId org, Filter filter, Optional<String> afterAlias, int limit) {
+        StringBuilder sql = new StringBuilder("select * from identity_providers i where org_id = ? and alias > ?");
+        List<Object> params = new ArrayList<>(List.of(org.value(), afterAlias.orElse("")));
+        filter.protocol().ifPresent(p -> {
+            sql.append(" and protocol = ?");
+            params.add(p.wireName());
+        });
+        filter.enabled().ifPresent(e -> {
+            sql.append(" and enabled = ?");
+            params.add(e);
+        });
+        filter.domain().ifPresent(d -> {
+            sql.append(" and exists (select 1 from idp_domains d where d.idp_id = i.id and d.domain = ?)");
+            params.add(d.value());
+        });
+        sql.append(" order by alias limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::row).list();
+    }
+
+    int count(OrgId org) {
+        return jdbc.sql("select count(*) from identity_providers where org_id = ?").param(org.value())
+                .query(Integer.class).single();
+    }
+
+    List<DomainOwner> owners(List<EmailDomain> domains) {
+        if (domains.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", domains.stream().map(d -> "?").toList());
+        return jdbc.sql("select domain, org_id, idp_id from idp_domains where domain in (" + marks + ")")
+                .params(domains.stream().map(EmailDomain::value).toList())
+                .query((rs, n) -> new DomainOwner(rs.getString("domain"), new OrgId(rs.getString("org_id")),
+                        rs.getString("idp_id")))
+                .list();
+    }
+
+    private Optional<SealedSecret> seal(IdentityProvider idp) {
+        IdpSecrets s = idp.secrets();
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode o = IdentityProviderJson.JSON.createObjectNode();
+        s.clientSecret().ifPresent(v -> o.put("client_secret", v.value()));
+        s.decryptionPrivateKey().ifPresent(v -> o.put("decryption_private_key", v.value()));
+        s.tlsClientPrivateKey().ifPresent(v -> o.put("client_private_key", v.value()));
+        return Optional.of(box.seal(IdentityProviderJson.JSON.writeValueAsBytes(o), aad(idp.id())));
+    }
+
+    private IdpSecrets open(String id, String keyId, String ciphertext) {
+        if (ciphertext == null) {
+            return IdpSecrets.NONE;
+        }
+        JsonNode o = IdentityProviderJson.JSON.readTree(box.open(new SealedSecret(keyId, ciphertext), aad(id)));
+        return new IdpSecrets(IdentityProviderJson.opt(o, "client_secret").map(Secret::new),
+                IdentityProviderJson.opt(o, "decryption_private_key").map(Secret::new),
+                IdentityProviderJson.opt(o, "client_private_key").map(Secret::new));
+    }
+
+    private static byte[] aad(String idpId) {
+        return ("identity_provider:" + idpId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private IdentityProvider row(ResultSet rs, int n) throws SQLException {
+        String id = rs.getString("id");
+        return IdentityProviderJson.fromStored(id, new OrgId(rs.getString("org_id")), rs.getString("config"),
+                open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+                rs.getLong("version"));
+    }
+
+}

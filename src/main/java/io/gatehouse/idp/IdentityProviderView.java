@@ -1,0 +1,140 @@
+package io.gatehouse.idp;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.crypto.CertificateParseException;
+import io.gatehouse.crypto.Certificates;
+import io.gatehouse.crypto.FingerprintAlgorithm;
+import io.gatehouse.idp.SamlSettings.CertificateTrust;
+import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The API's response for an identity provider: its request view plus computed fields and warnings. */
+public final class IdentityProviderView {
+    /** Read-only response fields a client may send back unchanged on PUT. */
+    static final List<String> READ_ONLY_FIELDS = List.of("id", "org", "created_at", "updated_at", "mapper_count",
+            "login_url", "sp", "certificates", "warnings", "redirect_uri", "jwks_url", "_links");
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+    private static final Cache<String, CertificateSummary> CERTIFICATES = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private IdentityProviderView() {
+    }
+
+    /** What the API shows of a certificate. */
+    record CertificateSummary(String subject, Instant notAfter, String fingerprintSha256, String signatureAlgorithm) {
+    }
+
+    public static ObjectNode response(IdentityProvider idp, String baseUrl, Instant now) {
+        ObjectNode o = IdentityProviderJson.JSON.createObjectNode();
+        o.put("id", idp.id());
+        o.put("org", idp.org().value());
+        o.setAll(IdentityProviderJson.requestView(idp));
+        SpEndpoints sp = SpEndpoints.of(baseUrl, idp.org(), idp.alias());
+        o.put("login_url", sp.loginUrl());
+        o.put("mapper_count", idp.mappers().size());
+        List<String> warnings = new ArrayList<>();
+        switch (idp.settings()) {
+            case SamlSettings saml -> {
+                ObjectNode spNode = o.putObject("sp");
+                spNode.put("entity_id", sp.entityId());
+                spNode.put("acs_url", sp.acsUrl());
+                spNode.put("metadata_url", sp.metadataUrl());
+                spNode.put("slo_url", sp.sloUrl());
+                ObjectNode resolved = ((ObjectNode) o.get("saml")).putObject("idp");
+                resolved.put("entity_id", saml.resolved().entityId());
+                resolved.put("sso_url", saml.resolved().sso(saml.options().ssoBinding())
+                        .or(() -> saml.resolved().ssoServices().stream().findFirst()).map(e -> e.location()).orElse(null));
+                resolved.put("slo_url", saml.resolved().slo().map(e -> e.location()).orElse(null));
+                resolved.set("sso_services", IdentityProviderJson.endpoints(saml.resolved().ssoServices()));
+                resolved.set("slo_services", IdentityProviderJson.endpoints(saml.resolved().sloServices()));
+                resolved.set("name_id_formats", IdentityProviderJson.strings(saml.resolved().nameIdFormats()));
+                saml.resolved().validUntil().ifPresent(v -> resolved.put("valid_until", v.toString()));
+                saml.resolved().fetchedAt().ifPresent(v -> resolved.put("fetched_at", v.toString()));
+                ArrayNode certs = o.putArray("certificates");
+                samlWarnings(saml, now, certs, warnings);
+            }
+            case OidcSettings oidc -> {
+                o.put("redirect_uri", sp.oidcRedirectUri());
+                if (oidc.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT) {
+                    o.put("jwks_url", sp.oidcJwksUrl());
+                }
+                oidc.discovered().ifPresent(d -> {
+                    ObjectNode disc = ((ObjectNode) o.get("oidc")).putObject("discovered");
+                    disc.setAll(IdentityProviderJson.endpointsJson(d.endpoints()));
+                    disc.put("fetched_at", d.fetchedAt().toString());
+                });
+                if (oidc.idTokenSignedResponseAlg().startsWith("HS")) {
+                    warnings.add("ID tokens are verified with the client secret (" + oidc.idTokenSignedResponseAlg()
+                            + "): anyone who holds the secret can mint them; prefer RS256 or ES256");
+                }
+                if (oidc.pkce() == io.gatehouse.idp.oidc.Pkce.PLAIN) {
+                    warnings.add("PKCE method plain protects less than S256");
+                }
+            }
+        }
+        ArrayNode w = o.putArray("warnings");
+        warnings.forEach(w::add);
+        o.put("created_at", idp.createdAt().toString());
+        o.put("updated_at", idp.updatedAt().toString());
+        return o;
+    }
+
+    private static void samlWarnings(SamlSettings saml, Instant now, ArrayNode certs, List<String> warnings) {
+        switch (saml.resolved().trust()) {
+            case CertificateTrust.Pinned p -> {
+                for (String pem : p.certificatesPem()) {
+                    CertificateSummary c = summary(pem);
+                    certs.addObject().put("subject", c.subject()).put("not_after", c.notAfter().toString())
+                            .put("fingerprint_sha256", c.fingerprintSha256());
+                    if (c.notAfter().isBefore(now)) {
+                        warnings.add("The IdP certificate " + c.subject() + " expired on " + c.notAfter()
+                                + ": signatures made with it are refused");
+                    } else if (c.notAfter().isBefore(now.plus(EXPIRY_WARNING))) {
+                        warnings.add("The IdP certificate " + c.subject() + " expires on " + c.notAfter()
+                                + ": ask the IdP admin for the next certificate");
+                    }
+                    if (c.signatureAlgorithm().toUpperCase(Locale.ROOT).contains("SHA1")) {
+                        warnings.add("The IdP certificate " + c.subject() + " is signed with SHA-1");
+                    }
+                }
+            }
+            case CertificateTrust.Fingerprint f -> {
+                if (f.algorithm() == FingerprintAlgorithm.SHA1) {
+                    warnings.add("The certificate is pinned by a SHA-1 fingerprint; prefer sha256");
+                }
+            }
+        }
+        if (saml.options().allowSha1()) {
+            warnings.add("allow_sha1 is on: RSA-SHA1 signatures are accepted although SHA-1 is broken");
+        }
+        if (saml.resolved().sloServices().isEmpty()) {
+            warnings.add("The IdP has no single logout endpoint: signing out of the app will not sign out of the IdP");
+        }
+        if (saml.resolved().sso(saml.options().ssoBinding()).isEmpty()) {
+            warnings.add("The IdP lists no " + saml.options().ssoBinding().apiName()
+                    + " binding for sign-in; another of its bindings will be used");
+        }
+        saml.resolved().validUntil().filter(v -> v.isBefore(now.plus(EXPIRY_WARNING)))
+                .ifPresent(v -> warnings.add("The IdP metadata is valid only until " + v));
+    }
+
+    static CertificateSummary summary(String pem) {
+        return CERTIFICATES.get(pem, p -> {
+            try {
+                X509Certificate cert = Certificates.parse(p);
+                return new CertificateSummary(cert.getSubjectX500Principal().getName(), cert.getNotAfter().toInstant(),
+                        FingerprintAlgorithm.SHA256.fingerprint(cert), cert.getSigAlgName());
+            } catch (CertificateParseException e) {
+                return new CertificateSummary("(unreadable)", Instant.EPOCH, "", "");
+            }
+        });
+    }
+
+}

@@ -1,0 +1,406 @@
+package io.gatehouse.idp;
+
+import io.gatehouse.access.Caller;
+import io.gatehouse.access.Permission;
+import io.gatehouse.api.ErrorCode;
+import io.gatehouse.api.FieldError;
+import io.gatehouse.api.ProblemException;
+import io.gatehouse.audit.AuditLog;
+import io.gatehouse.config.GatehouseProperties;
+import io.gatehouse.crypto.Secret;
+import io.gatehouse.idp.IdpDraft.ProtocolDraft;
+import io.gatehouse.idp.saml.SpKeys;
+import io.gatehouse.tenancy.Org;
+import io.gatehouse.tenancy.OrgId;
+import io.gatehouse.tenancy.Orgs;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The identity-provider registry: the only writer of identity providers. Every path in (native
+ * API, compatibility endpoints, setup page) goes through {@link #create}, {@link #replace} or
+ * {@link #patch}, so every rule is applied once, here and in the reader.
+ */
+@Service
+public class IdentityProviders {
+    private final IdentityProviderStore store;
+    private final Orgs orgs;
+    private final AuditLog audit;
+    private final SourceResolver resolver;
+    private final SpKeys spKeys;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final IdentityProviderReader reader;
+    private final GatehouseProperties properties;
+
+    IdentityProviders(IdentityProviderStore store, Orgs orgs, AuditLog audit, SourceResolver resolver, SpKeys spKeys,
+                      TransactionTemplate tx, Clock clock, GatehouseProperties properties) {
+        this.store = store;
+        this.orgs = orgs;
+        this.audit = audit;
+        this.resolver = resolver;
+        this.spKeys = spKeys;
+        this.tx = tx;
+        this.clock = clock;
+        this.properties = properties;
+        this.reader = new IdentityProviderReader(properties.allowPrivateNetworkFetch());
+    }
+
+    public String baseUrl() {
+        return properties.baseUrl();
+    }
+
+    public Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public IdentityProvider create(Caller caller, OrgId orgId, ObjectNode body) {
+        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        requireSso(orgs.require(orgId));
+        Instant now = now();
+        IdpDraft draft = reader.read(body, now);
+        String id = UUID.randomUUID().toString();
+        IdpSecrets secrets = secretsForCreate(draft);
+        ProtocolSettings settings = resolve(draft, Optional.empty(), now);
+        IdentityProvider idp = new IdentityProvider(id, orgId, draft.alias(), draft.displayName(), draft.enabled(),
+                draft.knownProvider(), draft.domains(), settings, draft.mappers(), draft.provisioning(),
+                draft.errorUrl(), draft.logoutRedirectUrl(), secrets, now, now, 1);
+        try {
+            return tx.execute(status -> insertChecked(caller, orgId, draft, idp, settings, now));
+        } catch (DuplicateKeyException e) {
+            // the transaction is dead (PostgreSQL aborts it): work out which rule lost, outside it
+            throw duplicate(idp);
+        }
+    }
+
+    private IdentityProvider insertChecked(Caller caller, OrgId orgId, IdpDraft draft, IdentityProvider idp,
+                                           ProtocolSettings settings, Instant now) {
+        {
+            Org org = orgs.lock(orgId);
+            requireSso(org);
+            if (store.count(orgId) >= org.maxIdentityProviders()) {
+                throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
+                        + org.maxIdentityProviders() + " identity providers and all are in use");
+            }
+            if (store.find(orgId, draft.alias()).isPresent()) {
+                throw aliasTaken(draft.alias());
+            }
+            requireDomainsFree(idp);
+            store.insert(idp);
+            if (settings instanceof SamlSettings) {
+                spKeys.createFor(idp.id(), now);
+            }
+            audit.configurationChanged(orgId, "identity_provider.created", caller.actor(), idp.alias().value(),
+                    IdentityProviderJson.requestView(idp));
+            return idp;
+        }
+    }
+
+    public IdentityProvider get(Caller caller, OrgId org, String alias) {
+        caller.require(org, Permission.READ);
+        return find(org, alias);
+    }
+
+    public record Page(List<IdentityProvider> items, Optional<String> lastAlias) {
+    }
+
+    public Page list(Caller caller, OrgId org, IdentityProviderStore.Filter filter, Optional<String> after, int limit) {
+        caller.require(org, Permission.READ);
+        orgs.require(org);
+        List<IdentityProvider> found = store.list(org, filter, after, limit + 1);
+        if (found.size() > limit) {
+            return new Page(found.subList(0, limit), Optional.of(found.get(limit - 1).alias().value()));
+        }
+        return new Page(found, Optional.empty());
+    }
+
+    public IdentityProvider replace(Caller caller, OrgId orgId, String alias, ObjectNode body) {
+        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider current = find(orgId, alias);
+        requireSso(orgs.require(orgId));
+        Instant now = now();
+        IdpDraft draft = reader.read(body, now);
+        List<FieldError> errors = new ArrayList<>();
+        if (!draft.alias().equals(current.alias())) {
+            errors.add(new FieldError("alias", "immutable",
+                    "cannot be changed: it is part of the ACS and callback URLs registered at the IdP"));
+        }
+        boolean samlDraft = draft.protocol() instanceof ProtocolDraft.Saml;
+        if (samlDraft != (current.settings() instanceof SamlSettings)) {
+            errors.add(new FieldError("protocol", "immutable", "cannot be changed; create a new identity provider"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        IdpSecrets secrets = secretsForUpdate(draft, current);
+        ProtocolSettings settings = resolve(draft, Optional.of(current.settings()), now);
+        IdentityProvider idp = new IdentityProvider(current.id(), orgId, current.alias(), draft.displayName(),
+                draft.enabled(), draft.knownProvider(), draft.domains(), settings, draft.mappers(),
+                draft.provisioning(), draft.errorUrl(), draft.logoutRedirectUrl(), secrets, current.createdAt(), now,
+                current.version() + 1);
+        try {
+            return tx.execute(status -> updateChecked(caller, orgId, current, idp));
+        } catch (DuplicateKeyException e) {
+            throw duplicate(idp);
+        }
+    }
+
+    private IdentityProvider updateChecked(Caller caller, OrgId orgId, IdentityProvider current, IdentityProvider idp) {
+        {
+            requireDomainsFree(idp);
+            if (!store.update(idp, current.version())) {
+                throw new ProblemException(ErrorCode.CONFLICT,
+                        "The identity provider changed while this request was processed; read it and try again");
+            }
+            ObjectNode change = IdentityProviderJson.JSON.createObjectNode();
+            change.set("before", IdentityProviderJson.requestView(current));
+            change.set("after", IdentityProviderJson.requestView(idp));
+            audit.configurationChanged(orgId, "identity_provider.updated", caller.actor(), idp.alias().value(), change);
+            return idp;
+        }
+    }
+
+    /** RFC 7396 merge patch onto the request view, then the same path as a full replacement. */
+    public IdentityProvider patch(Caller caller, OrgId orgId, String alias, ObjectNode patch) {
+        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider current = find(orgId, alias);
+        ObjectNode merged = IdentityProviderJson.requestView(current);
+        mergePatch(merged, patch);
+        // a switch of SAML source by patch replaces the old source rather than adding a second one
+        if (patch.get("saml") instanceof ObjectNode samlPatch && merged.get("saml") instanceof ObjectNode saml) {
+            dropOtherSources(saml, samlPatch);
+        }
+        return replace(caller, orgId, alias, merged);
+    }
+
+    public void delete(Caller caller, OrgId orgId, String alias) {
+        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider current = find(orgId, alias);
+        tx.executeWithoutResult(status -> {
+            if (!store.delete(current.id())) {
+                throw ProblemException.notFound("Identity provider " + alias);
+            }
+            audit.configurationChanged(orgId, "identity_provider.deleted", caller.actor(), alias,
+                    IdentityProviderJson.requestView(current));
+        });
+    }
+
+    /** Runs resolution again (metadata URL re-fetch, discovery) and saves what it found. */
+    public IdentityProvider refreshMetadata(Caller caller, OrgId orgId, String alias) {
+        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider current = find(orgId, alias);
+        Instant now = now();
+        ProtocolSettings settings = switch (current.settings()) {
+            case SamlSettings saml -> new SamlSettings(saml.source(), resolver.resolveSaml(saml.source(), now),
+                    saml.options());
+            case OidcSettings oidc -> resolver.discover(withoutDiscovery(oidc), now);
+        };
+        IdentityProvider idp = new IdentityProvider(current.id(), orgId, current.alias(), current.displayName(),
+                current.enabled(), current.knownProvider(), current.domains(), settings, current.mappers(),
+                current.provisioning(), current.errorUrl(), current.logoutRedirectUrl(), current.secrets(),
+                current.createdAt(), now, current.version() + 1);
+        return tx.execute(status -> {
+            if (!store.update(idp, current.version())) {
+                throw new ProblemException(ErrorCode.CONFLICT, "The identity provider changed meanwhile; try again");
+            }
+            audit.configurationChanged(orgId, "identity_provider.metadata_refreshed", caller.actor(), alias,
+                    IdentityProviderJson.JSON.createObjectNode());
+            return idp;
+        });
+    }
+
+    /** The identity provider, for the sign-in runtime and the public metadata endpoint (no caller). */
+    public Optional<IdentityProvider> lookup(OrgId org, IdpAlias alias) {
+        return store.find(org, alias);
+    }
+
+    private IdentityProvider find(OrgId org, String alias) {
+        return IdpAlias.parse(alias).flatMap(a -> store.find(org, a))
+                .orElseThrow(() -> ProblemException.notFound("Identity provider " + alias));
+    }
+
+    private ProtocolSettings resolve(IdpDraft draft, Optional<ProtocolSettings> current, Instant now) {
+        return switch (draft.protocol()) {
+            case ProtocolDraft.Saml saml -> {
+                // an unchanged source keeps what it resolved to: editing a display name must not
+                // depend on the IdP's metadata URL answering right now
+                Optional<SamlSettings.ResolvedSamlIdp> kept = current
+                        .filter(c -> c instanceof SamlSettings s && s.source().equals(saml.source()))
+                        .map(c -> ((SamlSettings) c).resolved());
+                yield new SamlSettings(saml.source(),
+                        kept.orElseGet(() -> resolver.resolveSaml(saml.source(), now)), saml.options());
+            }
+            case ProtocolDraft.Oidc oidc -> {
+                Optional<OidcSettings> kept = current
+                        .filter(c -> c instanceof OidcSettings o && o.issuer().equals(oidc.settings().issuer())
+                                && o.configured().equals(oidc.settings().configured()))
+                        .map(c -> (OidcSettings) c);
+                if (kept.isPresent()) {
+                    OidcSettings s = oidc.settings();
+                    yield new OidcSettings(s.issuer(), s.clientId(), s.configured(), kept.get().discovered(),
+                            s.tokenEndpointAuthMethod(), s.idTokenSignedResponseAlg(), s.scopes(), s.pkce(),
+                            s.frontChannelLogoutUrl(), s.fetchUserinfo(), s.tenantId(), s.hostedDomain(),
+                            s.tlsClientCertificate(), s.oauth2Only());
+                }
+                yield resolver.discover(oidc.settings(), now);
+            }
+        };
+    }
+
+    private static OidcSettings withoutDiscovery(OidcSettings s) {
+        return new OidcSettings(s.issuer(), s.clientId(), s.configured(), Optional.empty(),
+                s.tokenEndpointAuthMethod(), s.idTokenSignedResponseAlg(), s.scopes(), s.pkce(),
+                s.frontChannelLogoutUrl(), s.fetchUserinfo(), s.tenantId(), s.hostedDomain(), s.tlsClientCertificate(),
+                s.oauth2Only());
+    }
+
+    private static IdpSecrets secretsForCreate(IdpDraft draft) {
+        List<FieldError> errors = new ArrayList<>();
+        IdpSecrets secrets = switch (draft.protocol()) {
+            case ProtocolDraft.Saml saml -> new IdpSecrets(Optional.empty(),
+                    given(saml.decryptionPrivateKey(), Optional.empty(), "saml.decryption_private_key", errors),
+                    Optional.empty());
+            case ProtocolDraft.Oidc oidc -> new IdpSecrets(
+                    given(oidc.clientSecret(), Optional.empty(), "oidc.client_secret", errors), Optional.empty(),
+                    given(oidc.tlsClientPrivateKey(), Optional.empty(), "oidc.client_private_key", errors));
+        };
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return secrets;
+    }
+
+    /**
+     * The mask keeps a stored secret, except where the same request changes where that secret
+     * would be sent: then it must be given again, so a changed URL cannot carry off a stored secret.
+     */
+    private static IdpSecrets secretsForUpdate(IdpDraft draft, IdentityProvider current) {
+        List<FieldError> errors = new ArrayList<>();
+        IdpSecrets stored = current.secrets();
+        IdpSecrets secrets = switch (draft.protocol()) {
+            case ProtocolDraft.Saml saml -> new IdpSecrets(Optional.empty(),
+                    given(saml.decryptionPrivateKey(), stored.decryptionPrivateKey(), "saml.decryption_private_key",
+                            errors), Optional.empty());
+            case ProtocolDraft.Oidc oidc -> {
+                boolean destinationChanged = current.settings() instanceof OidcSettings before
+                        && (!before.issuer().equals(oidc.settings().issuer())
+                        || !before.configured().token().equals(oidc.settings().configured().token())
+                        || !before.configured().authorization().equals(oidc.settings().configured().authorization()));
+                if (destinationChanged && oidc.clientSecret() instanceof SecretInput.Keep) {
+                    errors.add(new FieldError("oidc.client_secret", "secret_required",
+                            "the issuer or token endpoint changes: send the client secret again, so a stored secret"
+                                    + " is never sent to a new destination"));
+                }
+                if (destinationChanged && oidc.tlsClientPrivateKey() instanceof SecretInput.Keep) {
+                    errors.add(new FieldError("oidc.client_private_key", "secret_required",
+                            "the issuer or token endpoint changes: send the client private key again"));
+                }
+                yield new IdpSecrets(given(oidc.clientSecret(), stored.clientSecret(), "oidc.client_secret", errors),
+                        Optional.empty(),
+                        given(oidc.tlsClientPrivateKey(), stored.tlsClientPrivateKey(), "oidc.client_private_key", errors));
+            }
+        };
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return secrets;
+    }
+
+    private static Optional<Secret> given(SecretInput input, Optional<Secret> stored, String field,
+                                          List<FieldError> errors) {
+        return switch (input) {
+            case SecretInput.Absent a -> Optional.empty();
+            case SecretInput.Given g -> Optional.of(g.secret());
+            case SecretInput.Keep k -> {
+                if (stored.isEmpty()) {
+                    errors.add(new FieldError(field, "secret_required",
+                            "the mask keeps a stored value, but none is stored: send the secret itself"));
+                }
+                yield stored;
+            }
+        };
+    }
+
+    private void requireDomainsFree(IdentityProvider idp) {
+        List<FieldError> errors = new ArrayList<>();
+        for (IdentityProviderStore.DomainOwner owner : store.owners(idp.domains())) {
+            if (!owner.idpId().equals(idp.id())) {
+                int index = idp.domains().indexOf(new EmailDomain(owner.domain()));
+                errors.add(new FieldError("domains[" + index + "]", "domain_taken",
+                        owner.domain() + " is already claimed by another identity provider"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ErrorCode.DOMAIN_TAKEN,
+                    "A domain is already claimed by another identity provider", errors);
+        }
+    }
+
+    /** A unique constraint fired although the checks passed: a concurrent request won the race. */
+    private ProblemException duplicate(IdentityProvider idp) {
+        if (store.find(idp.org(), idp.alias()).filter(other -> !other.id().equals(idp.id())).isPresent()) {
+            return aliasTaken(idp.alias());
+        }
+        return new ProblemException(ErrorCode.DOMAIN_TAKEN,
+                "A domain was claimed by another identity provider at the same moment",
+                List.of(new FieldError("domains", "domain_taken", "a domain is already claimed")));
+    }
+
+    private static ProblemException aliasTaken(IdpAlias alias) {
+        return new ProblemException(ErrorCode.ALIAS_TAKEN, "The alias " + alias + " is already used in this organization",
+                List.of(new FieldError("alias", "alias_taken", "is already used in this organization")));
+    }
+
+    private static void requireSso(Org org) {
+        if (!org.ssoEnabled()) {
+            throw new ProblemException(ErrorCode.SSO_NOT_ENABLED,
+                    "Single sign-on is not enabled on the plan of organization " + org.id());
+        }
+    }
+
+    static void mergePatch(ObjectNode target, ObjectNode patch) {
+        for (var e : patch.properties()) {
+            JsonNode value = e.getValue();
+            if (value.isNull()) {
+                target.remove(e.getKey());
+            } else if (value instanceof ObjectNode patchChild && target.get(e.getKey()) instanceof ObjectNode child) {
+                mergePatch(child, patchChild);
+            } else {
+                target.set(e.getKey(), value.deepCopy());
+            }
+        }
+    }
+
+    private static void dropOtherSources(ObjectNode saml, ObjectNode patch) {
+        List<String> manual = List.of("entity_id", "sso_url", "slo_url", "certificates", "cert_fingerprint",
+                "cert_fingerprint_algorithm");
+        if (patch.hasNonNull("metadata_xml")) {
+            saml.remove("metadata_url");
+            manual.forEach(saml::remove);
+        } else if (patch.hasNonNull("metadata_url")) {
+            saml.remove("metadata_xml");
+            manual.forEach(saml::remove);
+        } else if (manual.stream().anyMatch(patch::hasNonNull)) {
+            saml.remove("metadata_xml");
+            saml.remove("metadata_url");
+            saml.remove("metadata_refresh_seconds");
+        }
+        if (patch.hasNonNull("cert_fingerprint")) {
+            saml.remove("certificates");
+        } else if (patch.hasNonNull("certificates")) {
+            saml.remove("cert_fingerprint");
+            saml.remove("cert_fingerprint_algorithm");
+        }
+    }
+
+}

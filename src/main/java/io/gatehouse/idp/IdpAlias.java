@@ -1,0 +1,24 @@
+package io.gatehouse.idp;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** An identity provider's alias: unique in its org, part of its login and ACS URLs. */
+public record IdpAlias(String value) {
+    public static final Pattern FORMAT = Pattern.compile("^[a-z0-9][a-z0-9-]{1,62}$");
+
+    public IdpAlias {
+        if (value == null || !FORMAT.matcher(value).matches()) {
+            throw new IllegalArgumentException("not an identity-provider alias");
+        }
+    }
+
+    public static Optional<IdpAlias> parse(String value) {
+        return value != null && FORMAT.matcher(value).matches() ? Optional.of(new IdpAlias(value)) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

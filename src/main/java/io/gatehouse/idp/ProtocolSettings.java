@@ -1,0 +1,9 @@
+package io.gatehouse.idp;
+
+
+
+
+/** The protocol half of an identity provider's configuration. */
+public sealed interface ProtocolSettings permits SamlSettings, OidcSettings {
+    Protocol protocol();
+}

@@ -1,0 +1,157 @@
+package io.gatehouse.idp.saml;
+
+import io.gatehouse.api.ErrorCode;
+import io.gatehouse.api.ProblemException;
+import io.gatehouse.crypto.Certificates;
+import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.crypto.KeyPairPool;
+import io.gatehouse.crypto.PrivateKeys;
+import io.gatehouse.crypto.SealedSecret;
+import io.gatehouse.crypto.SecretBox;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Gatehouse's own key pairs per SAML identity provider, one for signing and one for encryption.
+ * Rotation is two steps so the IdP can learn the next key from our metadata before it is used.
+ */
+@Service
+public class SpKeys {
+    private final JdbcClient jdbc;
+    private final SecretBox box;
+    private final KeyPairPool pool;
+
+    SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool) {
+        this.jdbc = jdbc;
+        this.box = box;
+        this.pool = pool;
+    }
+
+    /** What a key is for. */
+    public enum Use {
+        SIGNING("signing"),
+        ENCRYPTION("encryption");
+
+        private final String wireName;
+
+        Use(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** Where a key is in its life. */
+    public enum Status {
+        /** Published in metadata and used. */
+        ACTIVE("active"),
+        /** Published in metadata ahead of use. */
+        NEXT("next"),
+        /** No longer published; kept for decrypting what was encrypted to it meanwhile. */
+        RETIRED("retired");
+
+        private final String wireName;
+
+        Status(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        static Status of(String wireName) {
+            for (Status s : values()) {
+                if (s.wireName.equals(wireName)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown status");
+        }
+    }
+
+    /** One key as the API and metadata see it (no private key). */
+    public record SpKey(String id, Use use, Status status, X509Certificate certificate, Instant createdAt) {
+    }
+
+    /** Gives a new SAML identity provider its active signing and encryption keys. */
+    public void createFor(String idpId, Instant now) {
+        insert(idpId, Use.SIGNING, Status.ACTIVE, pool.take(), now);
+        insert(idpId, Use.ENCRYPTION, Status.ACTIVE, pool.take(), now);
+    }
+
+    public List<SpKey> list(String idpId) {
+        return jdbc.sql("select id, key_use, status, certificate, created_at from sp_keys where idp_id = ?"
+                        + " order by created_at, id")
+                .param(idpId)
+                .query((rs, n) -> new SpKey(rs.getString("id"), Use.valueOf(rs.getString("key_use").toUpperCase()),
+                        Status.of(rs.getString("status")), Certificates.parse(rs.getString("certificate")),
+                        rs.getTimestamp("created_at").toInstant()))
+                .list();
+    }
+
+    /** Step one: a next key for each use, published in metadata but not yet used. */
+    public void prepareNext(String idpId, Instant now) {
+        for (Use use : Use.values()) {
+            boolean hasNext = list(idpId).stream().anyMatch(k -> k.use() == use && k.status() == Status.NEXT);
+            if (!hasNext) {
+                insert(idpId, use, Status.NEXT, pool.take(), now);
+            }
+        }
+    }
+
+    /** Step two: the next keys become active; the old ones retire. */
+    public void activateNext(String idpId, Instant now) {
+        boolean any = list(idpId).stream().anyMatch(k -> k.status() == Status.NEXT);
+        if (!any) {
+            throw new ProblemException(ErrorCode.CONFLICT,
+                    "There is no next key to activate: publish one first (POST .../sp-keys/next)");
+        }
+        for (Use use : Use.values()) {
+            boolean hasNext = list(idpId).stream().anyMatch(k -> k.use() == use && k.status() == Status.NEXT);
+            if (hasNext) {
+                jdbc.sql("update sp_keys set status = 'retired' where idp_id = ? and key_use = ? and status = 'active'")
+                        .params(idpId, use.wireName()).update();
+                jdbc.sql("update sp_keys set status = 'active', activated_at = ? where idp_id = ? and key_use = ?"
+                                + " and status = 'next'")
+                        .params(Timestamp.from(now), idpId, use.wireName()).update();
+            }
+        }
+    }
+
+    /** The private key of the active key for a use (signing AuthnRequests, decrypting assertions). */
+    public Optional<PrivateKey> activePrivateKey(String idpId, Use use) {
+        return jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ? and key_use = ?"
+                        + " and status = 'active'")
+                .params(idpId, use.wireName())
+                .query((rs, n) -> PrivateKeys.parsePem(new String(box.open(
+                        new SealedSecret(rs.getString("private_key_id"), rs.getString("private_key")),
+                        aad(rs.getString("id"))), StandardCharsets.UTF_8)))
+                .optional();
+    }
+
+    private void insert(String idpId, Use use, Status status, KeyAndCertificate key, Instant now) {
+        String id = UUID.randomUUID().toString();
+        SealedSecret sealed = box.seal(PrivateKeys.toPem(key.privateKey()).getBytes(StandardCharsets.UTF_8), aad(id));
+        jdbc.sql("insert into sp_keys (id, idp_id, key_use, status, certificate, private_key_id, private_key,"
+                        + " created_at, activated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(id, idpId, use.wireName(), status.wireName(), Certificates.toPem(key.certificate()),
+                        sealed.keyId(), sealed.ciphertext(), Timestamp.from(now),
+                        status == Status.ACTIVE ? Timestamp.from(now) : null)
+                .update();
+    }
+
+    private static byte[] aad(String keyId) {
+        return ("sp_key:" + keyId).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,257 @@
+package io.gatehouse.idp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testkit.ApiClient;
+import io.gatehouse.testkit.ApiClient.Reply;
+import io.gatehouse.testkit.ApiTest;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One test per class of bad input, including everything Keycloak gets wrong on its equivalent
+ * endpoint: each gets the right 4xx, a field-level error, and nothing is stored.
+ */
+abstract class BadInputTests extends ApiTest {
+    private String org;
+    private String key;
+
+    @BeforeEach
+    void setUp() {
+        org = createOrg(uniqueOrgId("bad"));
+        key = createKey(org, "org_admin");
+    }
+
+    private String base() {
+        return "/api/orgs/" + org + "/identity-providers";
+    }
+
+    private static ObjectNode validOidc() {
+        return ApiClient.parse("""
+                {"alias": "good", "display_name": "Good", "protocol": "oidc",
+                 "oidc": {"issuer": "https://idp.example.com", "client_id": "c", "client_secret": "s",
+                          "authorization_endpoint": "https://idp.example.com/a", "token_endpoint": "https://idp.example.com/t",
+                          "jwks_uri": "https://idp.example.com/k"}}""");
+    }
+
+    private static ObjectNode manualSaml() {
+        return ApiClient.parse("""
+                {"alias": "saml", "display_name": "SAML", "protocol": "saml",
+                 "saml": {"entity_id": "https://idp.example.com", "sso_url": "https://idp.example.com/sso",
+                          "cert_fingerprint": "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
+                          "cert_fingerprint_algorithm": "sha256"}}""");
+    }
+
+    /** Sends a modified valid request and expects a 422 naming the field; nothing may be stored. */
+    private void refused(ObjectNode valid, Consumer<ObjectNode> change, String field, String code) {
+        ObjectNode body = valid.deepCopy();
+        change.accept(body);
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(422);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().get("code").asString()).isEqualTo("validation_failed");
+        assertThat(r.json().get("trace_id").asString()).isEqualTo(r.header("X-Trace-Id"));
+        assertThat(r.errorCodes()).contains(field + ":" + code);
+        assertThat(r.text()).doesNotContain("Exception").doesNotContain("at io.gatehouse");
+        assertThat(countIdps(org)).isZero();
+    }
+
+    @Test
+    void theValidTwinsAreAccepted() {
+        assertThat(api.post(base(), key, validOidc()).status()).isEqualTo(201);
+        assertThat(api.post(base(), key, manualSaml()).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aliasMustBeSafe() {
+        refused(validOidc(), b -> b.put("alias", ""), "alias", "required");
+        refused(validOidc(), b -> b.put("alias", "<script>alert(1)</script>"), "alias", "invalid_format");
+        refused(validOidc(), b -> b.put("alias", "a".repeat(300)), "alias", "too_long");
+        refused(validOidc(), b -> b.put("alias", "Upper"), "alias", "invalid_format");
+        refused(validOidc(), b -> b.put("alias", "../etc"), "alias", "invalid_format");
+        refused(validOidc(), b -> b.remove("alias"), "alias", "required");
+    }
+
+    @Test
+    void displayNameIsBounded() {
+        refused(validOidc(), b -> b.put("display_name", "x".repeat(1_000_000)), "display_name", "too_long");
+        refused(validOidc(), b -> b.put("display_name", "   "), "display_name", "required");
+        refused(validOidc(), b -> b.put("display_name", "line\nbreak"), "display_name", "invalid_characters");
+    }
+
+    @Test
+    void certificatesMustBeCertificates() {
+        refused(manualSaml(), b -> {
+            ObjectNode s = (ObjectNode) b.get("saml");
+            s.remove("cert_fingerprint");
+            s.remove("cert_fingerprint_algorithm");
+            s.putArray("certificates").add("garbage!!");
+        }, "saml.certificates[0]", "invalid_certificate");
+        refused(manualSaml(), b -> {
+            ObjectNode s = (ObjectNode) b.get("saml");
+            s.remove("cert_fingerprint");
+            s.remove("cert_fingerprint_algorithm");
+            s.putArray("certificates").add("-----BEGIN CERTIFICATE-----\nSGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----");
+        }, "saml.certificates[0]", "invalid_certificate");
+    }
+
+    @Test
+    void signatureValidationAlwaysNeedsACertificate() {
+        refused(manualSaml(), b -> {
+            ObjectNode s = (ObjectNode) b.get("saml");
+            s.remove("cert_fingerprint");
+            s.remove("cert_fingerprint_algorithm");
+        }, "saml.certificates", "required");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("want_assertions_signed", false)
+                .put("want_response_signed", false), "saml.want_assertions_signed", "signature_required");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("cert_fingerprint", "zz:11"),
+                "saml.cert_fingerprint", "invalid_fingerprint");
+    }
+
+    @Test
+    void samlNeedsItsEndpoints() {
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).remove("sso_url"), "saml.sso_url", "required");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("sso_url", "javascript:alert(1)"),
+                "saml.sso_url", "invalid_url");
+        refused(manualSaml(), b -> b.remove("saml"), "saml", "required");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("metadata_url", "https://idp.example.com/md"),
+                "saml.metadata_url", "multiple_sources");
+        refused(manualSaml(), b -> b.putObject("saml"), "saml.metadata_xml", "source_required");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).removeAll().put("metadata_xml", "<not-metadata/>"),
+                "saml.metadata_xml", "metadata.not_saml_metadata");
+    }
+
+    @Test
+    void oidcNeedsClientAndEndpoints() {
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).remove("client_id"), "oidc.client_id", "required");
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).remove("client_secret"), "oidc.client_secret", "required");
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).remove("issuer"), "oidc.issuer", "required");
+        refused(validOidc(), b -> b.remove("oidc"), "oidc", "required");
+    }
+
+    @Test
+    void enumerationsAndRangesAreChecked() {
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("id_token_signed_response_alg", "none"),
+                "oidc.id_token_signed_response_alg", "invalid_value");
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("token_endpoint_auth_method", "magic"),
+                "oidc.token_endpoint_auth_method", "invalid_value");
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("pkce", "S512"), "oidc.pkce", "invalid_value");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("name_id_format", "urn:bogus"),
+                "saml.name_id_format", "invalid_value");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("signature_algorithm", "rsa-md5"),
+                "saml.signature_algorithm", "invalid_value");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("clock_skew_seconds", 100000),
+                "saml.clock_skew_seconds", "out_of_range");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("clock_skew_seconds", -1),
+                "saml.clock_skew_seconds", "out_of_range");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("cert_fingerprint_algorithm", "md5"),
+                "saml.cert_fingerprint_algorithm", "invalid_value");
+        refused(validOidc(), b -> b.put("protocol", "ldap"), "protocol", "invalid_value");
+        refused(validOidc(), b -> b.put("known_provider", "myspace"), "known_provider", "invalid_value");
+    }
+
+    @Test
+    void unknownFieldsAreRefused() {
+        refused(validOidc(), b -> b.put("unknown_config", "x".repeat(1_000_000)), "unknown_config", "unknown_field");
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("clientSecret", "typo"), "oidc.clientSecret",
+                "unknown_field");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("want_assertion_signed", false),
+                "saml.want_assertion_signed", "unknown_field");
+    }
+
+    @Test
+    void wrongTypesAreReportedPerField() {
+        refused(validOidc(), b -> b.put("enabled", "yes"), "enabled", "type");
+        refused(validOidc(), b -> b.put("display_name", 42), "display_name", "type");
+        refused(validOidc(), b -> b.put("domains", "acme.com"), "domains", "type");
+        refused(validOidc(), b -> b.putArray("domains").add(7), "domains[0]", "type");
+        refused(validOidc(), b -> b.put("oidc", "oidc"), "oidc", "type");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("clock_skew_seconds", "60"),
+                "saml.clock_skew_seconds", "type");
+        refused(validOidc(), b -> b.put("mappers", "none"), "mappers", "type");
+    }
+
+    @Test
+    void domainsMustBeRealAndOwnable() {
+        refused(validOidc(), b -> b.putArray("domains").add("com"), "domains[0]", "public_suffix");
+        refused(validOidc(), b -> b.putArray("domains").add("co.uk"), "domains[0]", "public_suffix");
+        refused(validOidc(), b -> b.putArray("domains").add("*.acme.com"), "domains[0]", "wildcard_domain");
+        refused(validOidc(), b -> b.putArray("domains").add("user@acme.com"), "domains[0]", "invalid_domain");
+        refused(validOidc(), b -> b.putArray("domains").add("a.com").add("b.com").add("c.com").add("d.com")
+                .add("e.com").add("f.com"), "domains", "too_many");
+        refused(validOidc(), b -> b.putArray("domains").add("same.com").add("SAME.com"), "domains[1]", "duplicate");
+    }
+
+    @Test
+    void internationalDomainsAreStoredAsPunycode() {
+        ObjectNode body = validOidc();
+        String unique = uniqueDomain().replace(".example.com", "");
+        body.putArray("domains").add("bücher-" + unique + ".de");
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/domains/0").asString()).startsWith("xn--bcher-").endsWith(".de");
+    }
+
+    @Test
+    void mappersAreChecked() {
+        refused(validOidc(), b -> b.putArray("mappers").addObject().put("name", "m").put("type", "attribute")
+                .put("source", "email"), "mappers[0].target", "required");
+        refused(validOidc(), b -> b.putArray("mappers").addObject().put("name", "m").put("type", "magic"),
+                "mappers[0].type", "invalid_value");
+        refused(validOidc(), b -> b.putArray("mappers").addObject().put("name", "r").put("type", "role")
+                .put("source", "groups"), "mappers[0].value_map", "required");
+        ObjectNode ok = validOidc();
+        ObjectNode role = ok.putArray("mappers").addObject().put("name", "admins").put("type", "role").put("source", "groups");
+        role.putObject("value_map").put("Domain Admins", "admin");
+        Reply r = api.post(base(), key, ok);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().get("mapper_count").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void privateNetworkUrlsAreRefusedForBrowserRedirects() {
+        refused(validOidc(), b -> b.put("error_url", "javascript:alert(1)"), "error_url", "invalid_url");
+        refused(validOidc(), b -> b.put("logout_redirect_url", "ftp://files.example.com"), "logout_redirect_url",
+                "https_required");
+    }
+
+    @Test
+    void unreadableBodiesGet400() {
+        Reply empty = api.send("POST", base(), key, "application/json", new byte[0]);
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().get("code").asString()).isEqualTo("malformed_request");
+        Reply array = api.send("POST", base(), key, "application/json", "[1,2]".getBytes(StandardCharsets.UTF_8));
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(array.errorCodes()).containsExactly("$:type");
+        Reply broken = api.send("POST", base(), key, "application/json", "{\"alias\": ".getBytes(StandardCharsets.UTF_8));
+        assertThat(broken.status()).isEqualTo(400);
+        Reply trailing = api.send("POST", base(), key, "application/json", "{} {}".getBytes(StandardCharsets.UTF_8));
+        assertThat(trailing.status()).isEqualTo(400);
+        assertThat(countIdps(org)).isZero();
+    }
+
+    @Test
+    void wrongContentTypeGets415AndHugeBodies413() {
+        Reply text = api.send("POST", base(), key, "text/plain", "alias=x".getBytes(StandardCharsets.UTF_8));
+        assertThat(text.status()).isEqualTo(415);
+        Reply none = api.send("POST", base(), key, null, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(none.status()).isEqualTo(415);
+        byte[] huge = ("{\"alias\": \"" + "a".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Reply big = api.send("POST", base(), key, "application/json", huge);
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.json().get("code").asString()).isEqualTo("payload_too_large");
+        assertThat(countIdps(org)).isZero();
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreProblems() {
+        Reply missing = api.get("/api/nothing-here", key);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("code").asString()).isEqualTo("not_found");
+        Reply method = api.send("PUT", base(), key, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(method.status()).isEqualTo(405);
+    }
+}

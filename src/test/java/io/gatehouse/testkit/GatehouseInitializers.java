@@ -1,0 +1,52 @@
+package io.gatehouse.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Points a test application at H2 or PostgreSQL; one initializer class per database, so contexts are shared. */
+public final class GatehouseInitializers {
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+    private GatehouseInitializers() {
+    }
+
+    static TestPropertyValues common() {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("gatehouse-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return TestPropertyValues.of(
+                "gatehouse.admin-key=" + ADMIN_KEY,
+                "gatehouse.data-dir=" + dataDir,
+                "gatehouse.base-url=https://sso.gatehouse.test",
+                "gatehouse.allow-private-network-fetch=true",
+                "gatehouse.sp-key-pool-size=2",
+                "server.address=127.0.0.1");
+    }
+
+    /** The embedded default: an H2 database in PostgreSQL mode. */
+    public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            // the data folder's own H2 file is what production uses; tests take the same path
+            common().applyTo(context);
+        }
+    }
+
+    /** A real PostgreSQL: the machine's (GATEHOUSE_TEST_DB_URL) or an embedded one. */
+    public static final class Postgres implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            TestDatabases.PostgresDatabase db = TestDatabases.postgres();
+            common().and("gatehouse.db-url=" + db.jdbcUrl(), "gatehouse.db-user=" + db.user(),
+                    "gatehouse.db-password=" + (db.password() == null ? "" : db.password())).applyTo(context);
+        }
+    }
+}
