@@ -12,6 +12,12 @@ public final class Certificates {
     }
 
     public static X509Certificate parse(String pemOrBase64Der) {
+        java.util.regex.Matcher label = java.util.regex.Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----")
+                .matcher(pemOrBase64Der);
+        if (label.find() && !label.group(1).equals("CERTIFICATE")) {
+            throw new CertificateParseException("certificate.not_x509",
+                    "is a PEM " + label.group(1).toLowerCase(java.util.Locale.ROOT) + ", not a certificate");
+        }
         String s = pemOrBase64Der.replace("-----BEGIN CERTIFICATE-----", "").replace("-----END CERTIFICATE-----", "")
                 .replaceAll("\\s", "");
         if (s.isEmpty()) {

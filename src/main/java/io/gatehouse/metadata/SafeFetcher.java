@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -35,14 +36,21 @@ import org.apache.hc.core5.util.Timeout;
 public final class SafeFetcher implements AutoCloseable {
     private static final Pattern MAX_AGE = Pattern.compile("max-age\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
     private final FetchPolicy policy;
+    private final Predicate<InetAddress> forbidden;
     private final CloseableHttpClient client;
 
     public SafeFetcher(FetchPolicy policy) {
+        this(policy, policy.allowPrivateNetwork() ? address -> false : AddressRules::isForbidden);
+    }
+
+    /** With another address rule: lets tests forbid one loopback address while serving on another. */
+    SafeFetcher(FetchPolicy policy, Predicate<InetAddress> forbidden) {
         this.policy = policy;
+        this.forbidden = forbidden;
         Timeout timeout = Timeout.of(policy.timeout());
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new VettingResolver(policy.allowPrivateNetwork()))
+                        .setDnsResolver(new VettingResolver(forbidden))
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout)
                                 .setSocketTimeout(timeout).build())
                         .setMaxConnTotal(20).setMaxConnPerRoute(4)
@@ -93,7 +101,7 @@ public final class SafeFetcher implements AutoCloseable {
         throw new FetchException(FetchFailure.TOO_MANY_REDIRECTS, "more than " + policy.maxRedirects() + " redirects");
     }
 
-    private void check(URI uri, boolean startedOnHttps) throws FetchException {
+    void check(URI uri, boolean startedOnHttps) throws FetchException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || uri.getHost() == null) {
             throw new FetchException(FetchFailure.INVALID_URL, "the URL must be absolute with a host");
@@ -105,9 +113,9 @@ public final class SafeFetcher implements AutoCloseable {
             throw new FetchException(FetchFailure.SCHEME_NOT_ALLOWED, "only https URLs are fetched");
         }
         String host = uri.getHost();
-        if (!policy.allowPrivateNetwork() && (host.startsWith("[") || host.matches("[0-9.]+"))) {
+        if (host.startsWith("[") || host.matches("[0-9.]+")) {
             try {
-                if (AddressRules.isForbidden(InetAddress.getByName(host.replace("[", "").replace("]", "")))) {
+                if (forbidden.test(InetAddress.getByName(host.replace("[", "").replace("]", "")))) {
                     throw new FetchException(FetchFailure.ADDRESS_NOT_ALLOWED,
                             "loopback, private and link-local addresses are not fetched");
                 }
@@ -199,20 +207,18 @@ public final class SafeFetcher implements AutoCloseable {
 
     /** Resolves names and refuses forbidden answers: the check and the connection use the same addresses. */
     private static final class VettingResolver implements DnsResolver {
-        private final boolean allowPrivate;
+        private final Predicate<InetAddress> forbidden;
 
-        VettingResolver(boolean allowPrivate) {
-            this.allowPrivate = allowPrivate;
+        VettingResolver(Predicate<InetAddress> forbidden) {
+            this.forbidden = forbidden;
         }
 
         @Override
         public InetAddress[] resolve(String host) throws UnknownHostException {
             InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
-            if (!allowPrivate) {
-                for (InetAddress a : addresses) {
-                    if (AddressRules.isForbidden(a)) {
-                        throw new WrappedAddressRefusal();
-                    }
+            for (InetAddress a : addresses) {
+                if (forbidden.test(a)) {
+                    throw new WrappedAddressRefusal();
                 }
             }
             return addresses;

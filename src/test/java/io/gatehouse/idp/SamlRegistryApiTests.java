@@ -1,0 +1,258 @@
+package io.gatehouse.idp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.crypto.FingerprintAlgorithm;
+import io.gatehouse.idp.saml.MetadataParseResult;
+import io.gatehouse.idp.saml.SamlMetadataParser;
+import io.gatehouse.testkit.ApiClient;
+import io.gatehouse.testkit.ApiClient.Reply;
+import io.gatehouse.testkit.ApiTest;
+import io.gatehouse.testkit.TestCertificates;
+import io.gatehouse.testkit.TestIdpMetadata;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** SAML identity providers through the native API: every source, SP identity, keys and metadata. */
+abstract class SamlRegistryApiTests extends ApiTest {
+    private static final X509Certificate SIGNING = TestCertificates.valid("idp-signing").certificate();
+    private String org;
+    private String key;
+
+    @BeforeEach
+    void setUp() {
+        org = createOrg(uniqueOrgId("saml"));
+        key = createKey(org, "idp_manager");
+    }
+
+    private String base() {
+        return "/api/orgs/" + org + "/identity-providers";
+    }
+
+    private ObjectNode fromMetadata(String alias, String xml) {
+        ObjectNode body = ApiClient.object().put("alias", alias).put("display_name", alias).put("protocol", "saml");
+        body.putArray("domains").add(uniqueDomain());
+        body.putObject("saml").put("metadata_xml", xml);
+        return body;
+    }
+
+    @Test
+    void registersOktaMetadataAndServesSpIdentity() {
+        ObjectNode body = fromMetadata("okta", TestIdpMetadata.okta("http://www.okta.com/exk1", SIGNING));
+        body.put("known_provider", "okta");
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        JsonNode idp = r.json();
+        String sso = "https://sso.gatehouse.test/sso/" + org + "/okta";
+        assertThat(idp.at("/sp/entity_id").asString()).isEqualTo(sso + "/saml/metadata");
+        assertThat(idp.at("/sp/acs_url").asString()).isEqualTo(sso + "/saml/acs");
+        assertThat(idp.at("/sp/metadata_url").asString()).isEqualTo(sso + "/saml/metadata");
+        assertThat(idp.at("/sp/slo_url").asString()).isEqualTo(sso + "/saml/slo");
+        assertThat(idp.at("/saml/idp/entity_id").asString()).isEqualTo("http://www.okta.com/exk1");
+        assertThat(idp.at("/saml/idp/sso_url").asString()).isEqualTo("https://acme.okta.com/app/acme_gatehouse/exk1/sso/saml");
+        assertThat(idp.at("/saml/want_response_signed").asBoolean()).isTrue();
+        assertThat(idp.at("/certificates/0/fingerprint_sha256").asString())
+                .isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(SIGNING));
+        assertThat(idp.at("/certificates/0/not_after").asString()).isEqualTo(SIGNING.getNotAfter().toInstant().toString());
+        assertThat(idp.get("warnings")).isEmpty();
+
+        Reply metadata = api.get("/sso/" + org + "/okta/saml/metadata", null);
+        assertThat(metadata.status()).isEqualTo(200);
+        assertThat(metadata.header("Content-Type")).startsWith("application/samlmetadata+xml");
+        assertThat(metadata.text()).contains("entityID=\"" + sso + "/saml/metadata\"")
+                .contains("Location=\"" + sso + "/saml/acs\"").contains("use=\"signing\"").contains("use=\"encryption\"");
+        Reply viaApi = api.get(base() + "/okta/sp-metadata", key);
+        assertThat(viaApi.text()).isEqualTo(metadata.text());
+        assertThat(api.get("/sso/" + org + "/nope/saml/metadata", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void entraPresetSignsTheAssertionOnlyAndWarnsOfExpiry() {
+        X509Certificate expiring = TestCertificates.expiringInDays("entra-old", 10).certificate();
+        ObjectNode body = fromMetadata("entra", TestIdpMetadata.entra("t1", List.of(expiring, SIGNING), Optional.empty()));
+        body.put("known_provider", "entra_id");
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/saml/want_response_signed").asBoolean()).isFalse();
+        assertThat(r.json().at("/saml/want_assertions_signed").asBoolean()).isTrue();
+        assertThat(r.json().at("/saml/sso_binding").asString()).isEqualTo("redirect");
+        assertThat(r.json().get("certificates")).hasSize(2);
+        assertThat(r.json().get("warnings").toString()).contains("expires on");
+    }
+
+    @Test
+    void googlePresetExpectsASignedResponseAndWarnsOfMissingLogout() {
+        ObjectNode body = fromMetadata("google", TestIdpMetadata.google("C01", SIGNING));
+        body.put("known_provider", "google");
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/saml/want_response_signed").asBoolean()).isTrue();
+        assertThat(r.json().at("/saml/want_assertions_signed").asBoolean()).isFalse();
+        assertThat(r.json().get("warnings").toString()).contains("no single logout endpoint");
+    }
+
+    @Test
+    void adfsAndKeycloakMetadataRegister() {
+        X509Certificate encryption = TestCertificates.valid("adfs-enc").certificate();
+        ObjectNode adfs = fromMetadata("adfs", TestIdpMetadata.adfs("adfs.acme.com", SIGNING, encryption));
+        adfs.put("known_provider", "adfs");
+        Reply a = api.post(base(), key, adfs);
+        assertThat(a.status()).as(a.text()).isEqualTo(201);
+        assertThat(a.json().at("/saml/disable_requested_authn_context").asBoolean()).isTrue();
+        assertThat(a.json().get("certificates")).hasSize(1);
+        Reply k = api.post(base(), key, fromMetadata("keycloak",
+                TestIdpMetadata.keycloak("https://kc.acme.com/realms/acme", SIGNING)));
+        assertThat(k.status()).as(k.text()).isEqualTo(201);
+    }
+
+    @Test
+    void metadataWithAnExpiredCertificateIsRefused() {
+        X509Certificate expired = TestCertificates.expired("old").certificate();
+        Reply r = api.post(base(), key, fromMetadata("expired", TestIdpMetadata.okta("https://idp", expired)));
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.errorCodes()).containsExactly("saml.metadata_xml:certificate_expired");
+        assertThat(r.json().at("/errors/0/message").asString()).contains("expired on");
+        assertThat(countIdps(org)).isZero();
+    }
+
+    @Test
+    void xxeInMetadataIsRefusedAndNothingStored() {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>";
+        Reply r = api.post(base(), key, fromMetadata("xxe", xxe));
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.errorCodes()).containsExactly("saml.metadata_xml:metadata.doctype_not_allowed");
+        assertThat(r.text()).doesNotContain("root:");
+        assertThat(countIdps(org)).isZero();
+    }
+
+    @Test
+    void byHandWithSeveralCertificatesOrAFingerprint() {
+        X509Certificate next = TestCertificates.valid("next").certificate();
+        ObjectNode manual = ApiClient.object().put("alias", "manual").put("display_name", "Manual").put("protocol", "saml");
+        manual.putObject("saml").put("entity_id", "https://idp.acme.com").put("sso_url", "https://idp.acme.com/sso")
+                .put("slo_url", "https://idp.acme.com/slo").putArray("certificates")
+                .add(TestCertificates.pem(SIGNING)).add(TestCertificates.base64(next));
+        Reply r = api.post(base(), key, manual);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().get("certificates")).hasSize(2);
+        assertThat(r.json().at("/saml/idp/slo_url").asString()).isEqualTo("https://idp.acme.com/slo");
+
+        ObjectNode fingerprint = ApiClient.object().put("alias", "fp").put("display_name", "Fp").put("protocol", "saml");
+        fingerprint.putObject("saml").put("entity_id", "https://idp2.acme.com").put("sso_url", "https://idp2.acme.com/sso")
+                .put("cert_fingerprint", FingerprintAlgorithm.SHA1.fingerprint(SIGNING).replace(":", "").toLowerCase())
+                .put("cert_fingerprint_algorithm", "sha1");
+        Reply f = api.post(base(), key, fingerprint);
+        assertThat(f.status()).as(f.text()).isEqualTo(201);
+        assertThat(f.json().at("/saml/cert_fingerprint").asString()).isEqualTo(FingerprintAlgorithm.SHA1.fingerprint(SIGNING));
+        assertThat(f.json().get("warnings").toString()).contains("SHA-1 fingerprint");
+
+        ObjectNode expired = manual.deepCopy().put("alias", "manual-expired");
+        ((ObjectNode) expired.get("saml")).putArray("certificates").add(TestCertificates.pem(SIGNING))
+                .add(TestCertificates.pem(TestCertificates.expired("gone").certificate()));
+        Reply e = api.post(base(), key, expired);
+        assertThat(e.status()).isEqualTo(422);
+        assertThat(e.errorCodes()).containsExactly("saml.certificates[1]:certificate_expired");
+    }
+
+    @Test
+    void metadataUrlIsFetchedOnSaveAndRefreshedOnRequest() throws Exception {
+        AtomicReference<String> served = new AtomicReference<>(TestIdpMetadata.okta("https://idp.acme.com", SIGNING));
+        AtomicInteger fetches = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/metadata", exchange -> {
+            fetches.incrementAndGet();
+            byte[] bytes = served.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/samlmetadata+xml");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/metadata";
+            ObjectNode body = ApiClient.object().put("alias", "by-url").put("display_name", "By URL").put("protocol", "saml");
+            body.putObject("saml").put("metadata_url", url);
+            Reply r = api.post(base(), key, body);
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            assertThat(r.json().at("/saml/metadata_url").asString()).isEqualTo(url);
+            assertThat(r.json().at("/saml/idp/fetched_at").asString()).isNotBlank();
+            assertThat(fetches.get()).isEqualTo(1);
+
+            // editing something else keeps the fetched description without fetching again
+            assertThat(api.patch(base() + "/by-url", key, ApiClient.parse("{\"display_name\": \"Renamed\"}")).status())
+                    .isEqualTo(200);
+            assertThat(fetches.get()).isEqualTo(1);
+
+            X509Certificate rotated = TestCertificates.valid("rotated").certificate();
+            served.set(TestIdpMetadata.okta("https://idp.acme.com", rotated));
+            Reply refreshed = api.send("POST", base() + "/by-url/refresh-metadata", key, null, null);
+            assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+            assertThat(refreshed.json().at("/certificates/0/fingerprint_sha256").asString())
+                    .isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
+
+            Reply missing = api.post(base(), key, ApiClient.parse("""
+                    {"alias": "missing", "display_name": "M", "protocol": "saml",
+                     "saml": {"metadata_url": "%s/nothing-here"}}""".formatted(url.replace("/metadata", ""))));
+            assertThat(missing.status()).isEqualTo(422);
+            assertThat(missing.errorCodes()).containsExactly("saml.metadata_url:fetch.http_error");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void patchSwitchesTheSourceAndKeepsTheRest() {
+        assertThat(api.post(base(), key, fromMetadata("switch", TestIdpMetadata.okta("https://one", SIGNING))).status())
+                .isEqualTo(201);
+        ObjectNode patch = ApiClient.parse("""
+                {"saml": {"entity_id": "https://two", "sso_url": "https://two/sso", "cert_fingerprint":
+                 "%s", "cert_fingerprint_algorithm": "sha256", "clock_skew_seconds": 120}}"""
+                .formatted(FingerprintAlgorithm.SHA256.fingerprint(SIGNING)));
+        Reply r = api.patch(base() + "/switch", key, patch);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().at("/saml/metadata_xml").isMissingNode()).isTrue();
+        assertThat(r.json().at("/saml/idp/entity_id").asString()).isEqualTo("https://two");
+        assertThat(r.json().at("/saml/clock_skew_seconds").asInt()).isEqualTo(120);
+    }
+
+    @Test
+    void spKeysRotateWithTheNextKeyPublishedFirst() {
+        assertThat(api.post(base(), key, fromMetadata("rotate", TestIdpMetadata.okta("https://idp", SIGNING))).status())
+                .isEqualTo(201);
+        Reply keys = api.get(base() + "/rotate/sp-keys", key);
+        assertThat(keys.json().get("items")).hasSize(2);
+        String activeSigning = keys.json().get("items").get(0).get("fingerprint_sha256").asString();
+
+        Reply next = api.send("POST", base() + "/rotate/sp-keys/next", key, null, null);
+        assertThat(next.status()).as(next.text()).isEqualTo(200);
+        assertThat(next.json().get("items")).hasSize(4);
+        String metadata = api.get("/sso/" + org + "/rotate/saml/metadata", null).text();
+        assertThat(metadata.split("use=\"signing\"", -1)).hasSize(3);
+
+        Reply activated = api.send("POST", base() + "/rotate/sp-keys/next/activate", key, null, null);
+        assertThat(activated.status()).isEqualTo(200);
+        List<String> statuses = new java.util.ArrayList<>();
+        activated.json().get("items").forEach(i -> statuses.add(i.get("use").asString() + ":" + i.get("status").asString()));
+        assertThat(statuses).containsExactlyInAnyOrder("signing:retired", "encryption:retired", "signing:active",
+                "encryption:active");
+        String after = api.get("/sso/" + org + "/rotate/saml/metadata", null).text();
+        assertThat(after.split("use=\"signing\"", -1)).hasSize(2);
+        assertThat(after).doesNotContain(activeSigning.replace(":", ""));
+        assertThat(api.send("POST", base() + "/rotate/sp-keys/next/activate", key, null, null).status()).isEqualTo(409);
+
+        MetadataParseResult ours = new SamlMetadataParser().parse(after, Optional.empty(), Instant.now());
+        assertThat(ours).isInstanceOf(MetadataParseResult.Rejected.class);
+    }
+}
