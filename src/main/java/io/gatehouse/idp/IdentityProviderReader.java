@@ -4,6 +4,7 @@ import io.gatehouse.api.JsonFields;
 import io.gatehouse.crypto.CertificateParseException;
 import io.gatehouse.crypto.Certificates;
 import io.gatehouse.crypto.FingerprintAlgorithm;
+import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.idp.IdpDraft.ProtocolDraft;
 import io.gatehouse.idp.SamlSettings.CertificateTrust;
 import io.gatehouse.idp.SamlSettings.SamlOptions;
@@ -241,8 +242,8 @@ public final class IdentityProviderReader {
         s.raw("idp");
         Optional<String> decryptionKey = s.string("decryption_private_key", 64 * 1024);
         SecretInput decryption = SecretInput.of(decryptionKey);
-        if (decryption instanceof SecretInput.Given g && !looksLikePrivateKey(g.secret().value())) {
-            s.error("decryption_private_key", "invalid_private_key", "must be a PEM-encoded private key");
+        if (decryption instanceof SecretInput.Given g) {
+            checkPrivateKey(s, "decryption_private_key", g);
         }
         s.refuseUnknownFields();
         if (s.errors().size() > before || source.isEmpty()) {
@@ -400,8 +401,8 @@ public final class IdentityProviderReader {
                 o.error("client_certificate", "invalid_certificate", "is not a certificate: " + e.getMessage());
             }
         });
-        if (clientKey instanceof SecretInput.Given g && !looksLikePrivateKey(g.secret().value())) {
-            o.error("client_private_key", "invalid_private_key", "must be a PEM-encoded private key");
+        if (clientKey instanceof SecretInput.Given g) {
+            checkPrivateKey(o, "client_private_key", g);
         }
         if (oauth2Only && (authorization.isEmpty() || token.isEmpty() || userinfo.isEmpty())
                 && !o.hasErrorsUnder("authorization_endpoint")) {
@@ -593,7 +594,12 @@ public final class IdentityProviderReader {
         return Optional.of(uri.toString());
     }
 
-    private static boolean looksLikePrivateKey(String pem) {
-        return pem.contains("-----BEGIN") && pem.contains("PRIVATE KEY-----");
+    private static void checkPrivateKey(JsonFields f, String name, SecretInput.Given key) {
+        try {
+            PrivateKeys.parsePem(key.secret().value());
+        } catch (PrivateKeys.PrivateKeyException e) {
+            // the message names the problem, never the key
+            f.error(name, "invalid_private_key", "must be a PEM-encoded private key; it " + e.getMessage());
+        }
     }
 }

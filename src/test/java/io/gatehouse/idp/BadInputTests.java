@@ -112,6 +112,22 @@ abstract class BadInputTests extends ApiTest {
     }
 
     @Test
+    void privateKeysMustBeKeys() {
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("decryption_private_key", "not a key at all"),
+                "saml.decryption_private_key", "invalid_private_key");
+        refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("decryption_private_key",
+                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"),
+                "saml.decryption_private_key", "invalid_private_key");
+        ObjectNode withKey = manualSaml();
+        ((ObjectNode) withKey.get("saml")).put("decryption_private_key", io.gatehouse.crypto.PrivateKeys.toPem(
+                io.gatehouse.testkit.TestCertificates.valid("dec").privateKey()));
+        Reply r = api.post(base(), key, withKey);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/saml/decryption_private_key").asString()).isEqualTo("**********");
+        assertThat(r.text()).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
     void samlNeedsItsEndpoints() {
         refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).remove("sso_url"), "saml.sso_url", "required");
         refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("sso_url", "javascript:alert(1)"),
