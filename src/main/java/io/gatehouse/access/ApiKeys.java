@@ -9,7 +9,10 @@ import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -28,6 +31,8 @@ public class ApiKeys {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Optional<byte[]> platformKeyHash;
+    private final Cache<String, Optional<Caller>> recent = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(5)).build();
 
     ApiKeys(JdbcClient jdbc, Clock clock, PlatformAdminKey platformKey) {
         this.jdbc = jdbc;
@@ -56,18 +61,25 @@ public class ApiKeys {
     }
 
     public boolean revoke(OrgId org, String id) {
-        return jdbc.sql("delete from api_keys where org_id = ? and id = ?").params(org.value(), id).update() > 0;
+        boolean revoked = jdbc.sql("delete from api_keys where org_id = ? and id = ?").params(org.value(), id).update() > 0;
+        // this node forgets at once; others within the cache's few seconds
+        recent.invalidateAll();
+        return revoked;
     }
 
-    /** The caller a presented key stands for, if it is a known key. */
+    /**
+     * The caller a presented key stands for, if it is a known key. Answers are kept for a few
+     * seconds (keyed by the hash, never the key): a revocation reaches every node within that time.
+     */
     public Optional<Caller> authenticate(String presented) {
         byte[] hash = sha256(presented);
         if (platformKeyHash.isPresent() && MessageDigest.isEqual(platformKeyHash.get(), hash)) {
             return Optional.of(new Caller.PlatformAdmin());
         }
-        return jdbc.sql("select * from api_keys where key_hash = ?").param(HexFormat.of().formatHex(hash))
+        String hex = HexFormat.of().formatHex(hash);
+        return recent.get(hex, h -> jdbc.sql("select * from api_keys where key_hash = ?").param(h)
                 .query(ApiKeys::row).optional()
-                .map(k -> new Caller.OrgKey(k.id(), k.org(), k.role()));
+                .map(k -> new Caller.OrgKey(k.id(), k.org(), k.role())));
     }
 
     private static ApiKey row(ResultSet rs, int n) throws SQLException {

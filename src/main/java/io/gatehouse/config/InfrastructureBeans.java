@@ -19,7 +19,7 @@ class InfrastructureBeans {
         return MasterKeys.load(properties.masterKey(), properties.dataDir());
     }
 
-    @Bean(initMethod = "start", destroyMethod = "close")
+    @Bean(destroyMethod = "close")
     KeyPairPool spKeyPool(GatehouseProperties properties, Clock clock) {
         return new KeyPairPool(properties.spKeyPoolSize(), clock);
     }

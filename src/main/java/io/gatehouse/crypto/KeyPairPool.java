@@ -23,12 +23,26 @@ public final class KeyPairPool implements AutoCloseable {
         this.clock = clock;
     }
 
-    public void start() {
+    public synchronized void start() {
+        if (refiller != null) {
+            return;
+        }
         Thread t = Thread.ofPlatform().daemon().name("sp-key-pool").priority(Thread.MIN_PRIORITY).unstarted(this::refill);
         refiller = t;
         t.start();
     }
 
+    /** A pooled pair if one is ready; never generates on the caller's thread. */
+    public java.util.Optional<KeyAndCertificate> poll() {
+        KeyAndCertificate key = ready.poll();
+        Thread t = refiller;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        return java.util.Optional.ofNullable(key);
+    }
+
+    /** A pooled pair, or one generated on the caller's thread when the pool is empty. */
     public KeyAndCertificate take() {
         KeyAndCertificate key = ready.poll();
         Thread t = refiller;
@@ -41,7 +55,16 @@ public final class KeyPairPool implements AutoCloseable {
     private void refill() {
         while (!closed) {
             if (ready.remainingCapacity() > 0) {
+                long started = System.nanoTime();
                 ready.offer(generate());
+                // a duty cycle of at most a tenth of one core: under a burst of creations the pool runs
+                // dry rather than taking the CPU from the requests themselves
+                // (a sleep, not a park: take() unparks, and a burst of takes must not shorten the pause)
+                try {
+                    Thread.sleep(Duration.ofNanos(9 * (System.nanoTime() - started)));
+                } catch (InterruptedException e) {
+                    return;
+                }
             } else {
                 LockSupport.park(this);
             }

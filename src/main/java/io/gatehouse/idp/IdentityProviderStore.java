@@ -11,6 +11,8 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 class IdentityProviderStore {
     private final JdbcClient jdbc;
     private final SecretBox box;
+    private final Cache<IdVersion, IdentityProvider> decoded = Caffeine.newBuilder().maximumSize(5_000).build();
 
     IdentityProviderStore(JdbcClient jdbc, SecretBox box) {
         this.jdbc = jdbc;
@@ -75,9 +78,25 @@ class IdentityProviderStore {
         return jdbc.sql("delete from identity_providers where id = ?").param(id).update() > 0;
     }
 
+    /**
+     * Reads only the id and version, then decodes the full row only when this node has not decoded
+     * that exact version before: decoding (JSON, certificates, decryption) is the costly part of a
+     * read, and a version never changes content, so the cache is safe across nodes.
+     */
     Optional<IdentityProvider> find(OrgId org, IdpAlias alias) {
-        return jdbc.sql("select * from identity_providers where org_id = ? and alias = ?")
-                .params(org.value(), alias.value()).query(this::row).optional();
+        Optional<IdVersion> key = jdbc.sql("select id, version from identity_providers where org_id = ? and alias = ?")
+                .params(org.value(), alias.value())
+                .query((rs, n) -> new IdVersion(rs.getString(1), rs.getLong(2))).optional();
+        return key.flatMap(k -> Optional.ofNullable(decoded.getIfPresent(k)).or(() -> findById(k.id())));
+    }
+
+    boolean aliasExists(OrgId org, IdpAlias alias) {
+        return jdbc.sql("select count(*) from identity_providers where org_id = ? and alias = ?")
+                .params(org.value(), alias.value()).query(Integer.class).single() > 0;
+    }
+
+    /** A row's identity at one moment. */
+    private record IdVersion(String id, long version) {
     }
 
     Optional<IdentityProvider> findById(String id) {
@@ -149,10 +168,12 @@ class IdentityProviderStore {
 
     private IdentityProvider row(ResultSet rs, int n) throws SQLException {
         String id = rs.getString("id");
-        return IdentityProviderJson.fromStored(id, new OrgId(rs.getString("org_id")), rs.getString("config"),
-                open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
+        IdentityProvider idp = IdentityProviderJson.fromStored(id, new OrgId(rs.getString("org_id")),
+                rs.getString("config"), open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
                 rs.getLong("version"));
+        decoded.put(new IdVersion(id, idp.version()), idp);
+        return idp;
     }
 
 }

@@ -66,6 +66,8 @@ public class IdentityProviders {
 
     public IdentityProvider create(Caller caller, OrgId orgId, ObjectNode body) {
         caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        // the org and its plan are checked under lock in the transaction; this early look only spares
+        // a fetch of metadata for an org that does not exist or has no SSO
         requireSso(orgs.require(orgId));
         Instant now = now();
         IdpDraft draft = reader.read(body, now);
@@ -92,13 +94,13 @@ public class IdentityProviders {
                 throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
                         + org.maxIdentityProviders() + " identity providers and all are in use");
             }
-            if (store.find(orgId, draft.alias()).isPresent()) {
+            if (store.aliasExists(orgId, draft.alias())) {
                 throw aliasTaken(draft.alias());
             }
             requireDomainsFree(idp);
             store.insert(idp);
             if (settings instanceof SamlSettings) {
-                spKeys.createFor(idp.id(), now);
+                spKeys.assignFromPool(idp.id(), now);
             }
             audit.configurationChanged(orgId, "identity_provider.created", caller.actor(), idp.alias().value(),
                     IdentityProviderJson.requestView(idp));

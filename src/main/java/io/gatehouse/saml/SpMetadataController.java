@@ -66,6 +66,7 @@ class SpMetadataController {
     @GetMapping("/api/orgs/{org}/identity-providers/{alias}/sp-keys")
     Representation listKeys(Caller caller, @PathVariable String org, @PathVariable String alias) {
         IdentityProvider idp = samlIdp(caller, org, alias, Permission.READ);
+        keys.ensure(idp.id(), registry.now());
         return keysRepresentation(idp);
     }
 
@@ -120,6 +121,7 @@ class SpMetadataController {
     private ResponseEntity<String> metadata(IdentityProvider idp) {
         SamlSettings saml = (SamlSettings) idp.settings();
         SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        keys.ensure(idp.id(), registry.now());
         List<SpKeys.SpKey> published = keys.list(idp.id()).stream()
                 .filter(k -> k.status() != SpKeys.Status.RETIRED).toList();
         List<X509Certificate> signing = published.stream().filter(k -> k.use() == SpKeys.Use.SIGNING)

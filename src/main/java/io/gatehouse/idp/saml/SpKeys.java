@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Gatehouse's own key pairs per SAML identity provider, one for signing and one for encryption.
@@ -29,10 +30,13 @@ public class SpKeys {
     private final SecretBox box;
     private final KeyPairPool pool;
 
-    SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool) {
+    private final TransactionTemplate tx;
+
+    SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.box = box;
         this.pool = pool;
+        this.tx = tx;
     }
 
     /** What a key is for. */
@@ -84,10 +88,54 @@ public class SpKeys {
     public record SpKey(String id, Use use, Status status, X509Certificate certificate, Instant createdAt) {
     }
 
-    /** Gives a new SAML identity provider its active signing and encryption keys. */
-    public void createFor(String idpId, Instant now) {
-        insert(idpId, Use.SIGNING, Status.ACTIVE, pool.take(), now);
-        insert(idpId, Use.ENCRYPTION, Status.ACTIVE, pool.take(), now);
+    /**
+     * Gives a new SAML identity provider its keys if the pool has them ready. RSA generation is too
+     * slow for the request path, so when the pool is dry the provider is left for the background
+     * provisioner (or for {@link #ensure}, whichever needs the keys first).
+     */
+    public void assignFromPool(String idpId, Instant now) {
+        Optional<KeyAndCertificate> signing = pool.poll();
+        Optional<KeyAndCertificate> encryption = signing.flatMap(s -> pool.poll());
+        if (signing.isPresent() && encryption.isPresent()) {
+            insert(idpId, Use.SIGNING, Status.ACTIVE, signing.get(), now);
+            insert(idpId, Use.ENCRYPTION, Status.ACTIVE, encryption.get(), now);
+        }
+    }
+
+    /**
+     * Makes sure the provider has an active key for each use, generating what is missing. Runs in
+     * its own transaction with the provider's row locked, so two nodes never both assign keys.
+     */
+    public void ensure(String idpId, Instant now) {
+        if (hasActiveKeys(idpId)) {
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            boolean exists = jdbc.sql("select id from identity_providers where id = ? for update").param(idpId)
+                    .query(String.class).optional().isPresent();
+            if (!exists) {
+                return;
+            }
+            for (Use use : Use.values()) {
+                boolean has = jdbc.sql("select count(*) from sp_keys where idp_id = ? and key_use = ? and status = 'active'")
+                        .params(idpId, use.wireName()).query(Integer.class).single() > 0;
+                if (!has) {
+                    insert(idpId, use, Status.ACTIVE, pool.take(), now);
+                }
+            }
+        });
+    }
+
+    /** SAML providers still waiting for their keys, oldest first. */
+    public List<String> waitingForKeys(int limit) {
+        return jdbc.sql("select i.id from identity_providers i where i.protocol = 'saml' and not exists"
+                        + " (select 1 from sp_keys k where k.idp_id = i.id and k.status = 'active') order by i.created_at limit ?")
+                .param(limit).query(String.class).list();
+    }
+
+    private boolean hasActiveKeys(String idpId) {
+        return jdbc.sql("select count(*) from sp_keys where idp_id = ? and status = 'active'").param(idpId)
+                .query(Integer.class).single() >= Use.values().length;
     }
 
     public List<SpKey> list(String idpId) {
@@ -102,6 +150,7 @@ public class SpKeys {
 
     /** Step one: a next key for each use, published in metadata but not yet used. */
     public void prepareNext(String idpId, Instant now) {
+        ensure(idpId, now);
         for (Use use : Use.values()) {
             boolean hasNext = list(idpId).stream().anyMatch(k -> k.use() == use && k.status() == Status.NEXT);
             if (!hasNext) {

@@ -1,0 +1,311 @@
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Registry load harness: creates N SAML (from metadata XML) and N OIDC identity providers and reads
+ * them back, sequentially and with concurrent workers, against a running Gatehouse, and prints
+ * rate, p50 and p99 next to the Keycloak 26 reference measured on the same kind of machine.
+ *
+ * java bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 500] [--workers 8]
+ */
+public class RegistryLoadHarness {
+    // Keycloak 26 on this 2-core machine, warm: rate/s and p99 ms
+    static final double KC_CREATE_SEQ = 450, KC_CREATE_PAR = 952, KC_CREATE_P99 = 33;
+    static final double KC_GET_SEQ = 769, KC_GET_PAR = 1598, KC_GET_P99 = 21;
+
+    static String url;
+    static String adminKey;
+    static final AtomicInteger ERRORS = new AtomicInteger();
+    static String certificateBase64;
+
+    public static void main(String[] args) throws Exception {
+        int n = 2000, warmup = 500, workers = 8;
+        for (int i = 0; i < args.length - 1; i += 2) {
+            switch (args[i]) {
+                case "--url" -> url = args[i + 1];
+                case "--admin-key" -> adminKey = args[i + 1];
+                case "--n" -> n = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--workers" -> workers = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (url == null || adminKey == null) {
+            System.err.println("usage: --url URL --admin-key KEY [--n N] [--warmup N] [--workers N]");
+            System.exit(2);
+        }
+        certificateBase64 = generateCertificate();
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String org = "bench-" + run;
+        send("POST", "/api/orgs", adminKey, "{\"id\":\"" + org + "\",\"name\":\"Bench\",\"max_identity_providers\":1000}", 201);
+        String key = extract(send("POST", "/api/orgs/" + org + "/api-keys", adminKey,
+                "{\"name\":\"bench\",\"role\":\"org_admin\"}", 201), "key");
+        String base = "/api/orgs/" + org + "/identity-providers";
+        // the plan caps an org at 1000 providers: spread the load over several orgs
+        List<String[]> orgs = new ArrayList<>();
+        int needed = (warmup * 2 + n * 4) / 900 + 2;
+        orgs.add(new String[] {org, key});
+        for (int i = 1; i < needed; i++) {
+            String o = org + "-" + i;
+            send("POST", "/api/orgs", adminKey, "{\"id\":\"" + o + "\",\"name\":\"Bench\",\"max_identity_providers\":1000}", 201);
+            orgs.add(new String[] {o, extract(send("POST", "/api/orgs/" + o + "/api-keys", adminKey,
+                    "{\"name\":\"bench\",\"role\":\"org_admin\"}", 201), "key")});
+        }
+        AtomicInteger counter = new AtomicInteger();
+        List<String[]> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        Op createSaml = () -> create(orgs, counter, created, true);
+        Op createOidc = () -> create(orgs, counter, created, false);
+        System.out.printf(Locale.ROOT, "Warming up (%d creates and %d reads)...%n", warmup * 2, warmup * 4);
+        run(createSaml, warmup, 1);
+        run(createOidc, warmup, 1);
+        AtomicInteger reads = new AtomicInteger();
+        Op get = () -> {
+            String[] target = created.get(Math.floorMod(reads.getAndIncrement() * 7919, created.size()));
+            send("GET", "/api/orgs/" + target[0] + "/identity-providers/" + target[1], target[2], null, 200);
+        };
+        run(get, warmup * 4, workers);
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("create SAML", "sequential", run(createSaml, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
+        rows.add(new Row("create OIDC", "sequential", run(createOidc, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
+        rows.add(new Row("get", "sequential", run(get, n * 2, 1), KC_GET_SEQ, KC_GET_P99));
+        rows.add(new Row("create SAML", workers + " workers", run(createSaml, n, workers), KC_CREATE_PAR, KC_CREATE_P99));
+        rows.add(new Row("create OIDC", workers + " workers", run(createOidc, n, workers), KC_CREATE_PAR, KC_CREATE_P99));
+        rows.add(new Row("get", workers + " workers", run(get, n * 2, workers), KC_GET_PAR, KC_GET_P99));
+        System.out.printf(Locale.ROOT, "%n%-12s %-11s %7s %9s %8s %8s   %-28s %s%n", "operation", "mode", "count",
+                "rate/s", "p50 ms", "p99 ms", "target (3x Keycloak)", "verdict");
+        boolean all = true;
+        for (Row r : rows) {
+            double targetRate = r.keycloakRate * 3;
+            double targetP99 = r.keycloakP99 / 3;
+            boolean pass = r.result.rate >= targetRate && r.result.p99 <= targetP99;
+            all &= pass;
+            System.out.printf(Locale.ROOT, "%-12s %-11s %7d %9.0f %8.2f %8.2f   >= %5.0f/s, p99 <= %5.1f ms  %s%n",
+                    r.operation, r.mode, r.result.count, r.result.rate, r.result.p50, r.result.p99, targetRate,
+                    targetP99, pass ? "PASS" : "FAIL");
+        }
+        System.out.printf(Locale.ROOT, "%nerrors: %d; all targets %s%n", ERRORS.get(), all ? "met" : "NOT met");
+        System.exit(ERRORS.get() == 0 ? 0 : 1);
+    }
+
+    interface Op {
+        void run() throws Exception;
+    }
+
+    record Result(int count, double rate, double p50, double p99) {
+    }
+
+    record Row(String operation, String mode, Result result, double keycloakRate, double keycloakP99) {
+    }
+
+    static Result run(Op op, int count, int workers) throws Exception {
+        long[] latencies = new long[count];
+        AtomicInteger next = new AtomicInteger();
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            futures.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < count) {
+                    long t0 = System.nanoTime();
+                    op.run();
+                    latencies[i] = System.nanoTime() - t0;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Arrays.sort(latencies);
+        return new Result(count, count / seconds, latencies[count / 2] / 1e6, latencies[(int) (count * 0.99)] / 1e6);
+    }
+
+    static void create(List<String[]> orgs, AtomicInteger counter, List<String[]> created, boolean saml)
+            throws Exception {
+        int i = counter.getAndIncrement();
+        String[] org = orgs.get(i / 900);
+        String alias = (saml ? "s" : "o") + i;
+        String domain = "d" + i + "-" + org[0] + ".example.com";
+        String body = saml
+                ? "{\"alias\":\"" + alias + "\",\"display_name\":\"SAML " + i + "\",\"protocol\":\"saml\","
+                + "\"domains\":[\"" + domain + "\"],\"saml\":{\"metadata_xml\":" + json(metadata(i)) + "}}"
+                : "{\"alias\":\"" + alias + "\",\"display_name\":\"OIDC " + i + "\",\"protocol\":\"oidc\","
+                + "\"domains\":[\"" + domain + "\"],\"oidc\":{\"issuer\":\"https://idp" + i + ".example.com\","
+                + "\"client_id\":\"client-" + i + "\",\"client_secret\":\"secret-" + i + "\","
+                + "\"authorization_endpoint\":\"https://idp" + i + ".example.com/authorize\","
+                + "\"token_endpoint\":\"https://idp" + i + ".example.com/token\","
+                + "\"jwks_uri\":\"https://idp" + i + ".example.com/jwks\"}}";
+        send("POST", "/api/orgs/" + org[0] + "/identity-providers", org[1], body, 201);
+        created.add(new String[] {org[0], alias, org[1]});
+    }
+
+    static String metadata(int i) {
+        return "<?xml version=\"1.0\"?><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\""
+                + " entityID=\"https://idp" + i + ".example.com/saml\"><md:IDPSSODescriptor"
+                + " protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:KeyDescriptor use=\"signing\">"
+                + "<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>"
+                + certificateBase64 + "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+                + "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\""
+                + " Location=\"https://idp" + i + ".example.com/slo\"/>"
+                + "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"
+                + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\""
+                + " Location=\"https://idp" + i + ".example.com/sso\"/>"
+                + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\""
+                + " Location=\"https://idp" + i + ".example.com/sso\"/></md:IDPSSODescriptor></md:EntityDescriptor>";
+    }
+
+    /**
+     * One keep-alive HTTP/1.1 connection per thread, spoken by hand: the JDK's HttpClient costs more
+     * CPU per request than the server under test, on the same two cores.
+     */
+    static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
+
+    static final class Connection {
+        final java.net.Socket socket;
+        final java.io.BufferedInputStream in;
+        final java.io.OutputStream out;
+
+        Connection(URI base) throws IOException {
+            socket = new java.net.Socket(base.getHost(), base.getPort());
+            socket.setTcpNoDelay(true);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        }
+
+        String readLine() throws IOException {
+            StringBuilder b = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            if (c == -1 && b.isEmpty()) {
+                throw new IOException("connection closed");
+            }
+            return b.toString();
+        }
+    }
+
+    static String send(String method, String path, String key, String body, int expected) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            Connection c = CONNECTION.get();
+            if (c == null) {
+                c = new Connection(URI.create(url));
+                CONNECTION.set(c);
+            }
+            try {
+                return exchange(c, method, path, key, body, expected);
+            } catch (IOException e) {
+                CONNECTION.remove();
+                c.socket.close();
+                if (attempt > 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static String exchange(Connection c, String method, String path, String key, String body, int expected)
+            throws IOException {
+        byte[] payload = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        URI base = URI.create(url);
+        String head = method + " " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nAuthorization: Bearer " + key + "\r\nAccept: application/json\r\n"
+                + (body == null ? "" : "Content-Type: application/json\r\n")
+                + "Content-Length: " + payload.length + "\r\n\r\n";
+        c.out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        c.out.write(payload);
+        c.out.flush();
+        String status = c.readLine();
+        int code = Integer.parseInt(status.split(" ")[1]);
+        int length = -1;
+        boolean chunked = false;
+        boolean close = false;
+        String line;
+        while (!(line = c.readLine()).isEmpty()) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                close = true;
+            }
+        }
+        java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+        if (chunked) {
+            int size;
+            while ((size = Integer.parseInt(c.readLine().trim().split(";")[0], 16)) > 0) {
+                response.write(c.in.readNBytes(size));
+                c.readLine();
+            }
+            c.readLine();
+        } else if (length > 0) {
+            response.write(c.in.readNBytes(length));
+        }
+        if (close) {
+            CONNECTION.remove();
+            c.socket.close();
+        }
+        String text = response.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (code != expected) {
+            if (ERRORS.incrementAndGet() <= 5) {
+                System.err.println(method + " " + path + " -> " + code + ": " + text.substring(0, Math.min(400, text.length())));
+            }
+            if (path.startsWith("/api/orgs") && !path.contains("identity-providers")) {
+                throw new IllegalStateException("set-up failed");
+            }
+        }
+        return text;
+    }
+
+    static String extract(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + field + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    static String json(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** A real self-signed certificate from the JDK's keytool, so SAML metadata carries a parsable key. */
+    static String generateCertificate() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("gh-bench");
+        Path keytool = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("keytool");
+        Path store = dir.resolve("ks.p12");
+        exec(keytool.toString(), "-genkeypair", "-alias", "idp", "-keyalg", "RSA", "-keysize", "2048", "-validity", "365",
+                "-dname", "CN=bench-idp", "-keystore", store.toString(), "-storepass", "changeit", "-storetype", "PKCS12");
+        Path cert = dir.resolve("idp.pem");
+        exec(keytool.toString(), "-exportcert", "-rfc", "-alias", "idp", "-keystore", store.toString(), "-storepass",
+                "changeit", "-file", cert.toString());
+        return Files.readString(cert).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    }
+
+    static void exec(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+}
