@@ -15,6 +15,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,6 +50,22 @@ class IdentityProviderStore {
                         Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()))
                 .update();
         insertDomains(idp);
+        rememberAfterCommit(idp);
+    }
+
+    /**
+     * Keeps the decoded provider once the transaction that wrote it commits (never before: a
+     * rolled-back version number could be reused by different content).
+     */
+    private void rememberAfterCommit(IdentityProvider idp) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    decoded.put(new IdVersion(idp.id(), idp.version()), idp);
+                }
+            });
+        }
     }
 
     /** Replaces the row if its version is still {@code expectedVersion}; false when someone else won. */
@@ -64,6 +82,7 @@ class IdentityProviderStore {
         }
         jdbc.sql("delete from idp_domains where idp_id = ?").param(idp.id()).update();
         insertDomains(idp);
+        rememberAfterCommit(idp);
         return true;
     }
 

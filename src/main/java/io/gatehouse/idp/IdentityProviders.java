@@ -87,25 +87,23 @@ public class IdentityProviders {
 
     private IdentityProvider insertChecked(Caller caller, OrgId orgId, IdpDraft draft, IdentityProvider idp,
                                            ProtocolSettings settings, Instant now) {
-        {
-            Org org = orgs.lock(orgId);
-            requireSso(org);
-            if (store.count(orgId) >= org.maxIdentityProviders()) {
-                throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
-                        + org.maxIdentityProviders() + " identity providers and all are in use");
-            }
-            if (store.aliasExists(orgId, draft.alias())) {
-                throw aliasTaken(draft.alias());
-            }
-            requireDomainsFree(idp);
-            store.insert(idp);
-            if (settings instanceof SamlSettings) {
-                spKeys.assignFromPool(idp.id(), now);
-            }
-            audit.configurationChanged(orgId, "identity_provider.created", caller.actor(), idp.alias().value(),
-                    IdentityProviderJson.requestView(idp));
-            return idp;
+        Org org = orgs.lock(orgId);
+        requireSso(org);
+        if (store.count(orgId) >= org.maxIdentityProviders()) {
+            throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
+                    + org.maxIdentityProviders() + " identity providers and all are in use");
         }
+        if (store.aliasExists(orgId, draft.alias())) {
+            throw aliasTaken(draft.alias());
+        }
+        requireDomainsFree(idp);
+        store.insert(idp);
+        if (settings instanceof SamlSettings) {
+            spKeys.assignFromPool(idp.id(), now);
+        }
+        audit.configurationChanged(orgId, "identity_provider.created", caller.actor(), idp.alias().value(),
+                IdentityProviderJson.requestView(idp));
+        return idp;
     }
 
     public IdentityProvider get(Caller caller, OrgId org, String alias) {
@@ -158,18 +156,16 @@ public class IdentityProviders {
     }
 
     private IdentityProvider updateChecked(Caller caller, OrgId orgId, IdentityProvider current, IdentityProvider idp) {
-        {
-            requireDomainsFree(idp);
-            if (!store.update(idp, current.version())) {
-                throw new ProblemException(ErrorCode.CONFLICT,
-                        "The identity provider changed while this request was processed; read it and try again");
-            }
-            ObjectNode change = IdentityProviderJson.JSON.createObjectNode();
-            change.set("before", IdentityProviderJson.requestView(current));
-            change.set("after", IdentityProviderJson.requestView(idp));
-            audit.configurationChanged(orgId, "identity_provider.updated", caller.actor(), idp.alias().value(), change);
-            return idp;
+        requireDomainsFree(idp);
+        if (!store.update(idp, current.version())) {
+            throw new ProblemException(ErrorCode.CONFLICT,
+                    "The identity provider changed while this request was processed; read it and try again");
         }
+        ObjectNode change = IdentityProviderJson.JSON.createObjectNode();
+        change.set("before", IdentityProviderJson.requestView(current));
+        change.set("after", IdentityProviderJson.requestView(idp));
+        audit.configurationChanged(orgId, "identity_provider.updated", caller.actor(), idp.alias().value(), change);
+        return idp;
     }
 
     /** RFC 7396 merge patch onto the request view, then the same path as a full replacement. */

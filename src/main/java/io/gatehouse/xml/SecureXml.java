@@ -20,7 +20,9 @@ import org.xml.sax.SAXParseException;
  */
 public final class SecureXml {
     private static final DocumentBuilderFactory FACTORY = factory();
-    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SecureXml::newBuilder);
+    /** Builders are costly to make and not thread-safe; requests run on virtual threads, so a pool, not a ThreadLocal. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<DocumentBuilder> BUILDERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private SecureXml() {
     }
@@ -33,7 +35,8 @@ public final class SecureXml {
         if (xml.length > maxBytes) {
             throw new XmlRejected("xml.too_large", "the document is larger than " + maxBytes / 1024 + " KiB");
         }
-        DocumentBuilder builder = BUILDER.get();
+        DocumentBuilder pooled = BUILDERS.poll();
+        DocumentBuilder builder = pooled != null ? pooled : newBuilder();
         builder.reset();
         builder.setErrorHandler(SILENT);
         try {
@@ -47,6 +50,10 @@ public final class SecureXml {
                     + e.getColumnNumber() + ")");
         } catch (SAXException | IOException e) {
             throw new XmlRejected("xml.malformed", "not well-formed XML");
+        } finally {
+            if (BUILDERS.size() < 32) {
+                BUILDERS.offer(builder);
+            }
         }
     }
 
