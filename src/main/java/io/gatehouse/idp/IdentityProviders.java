@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+import com.google.common.util.concurrent.Striped;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,6 +44,7 @@ public class IdentityProviders {
     private final Clock clock;
     private final IdentityProviderReader reader;
     private final GatehouseProperties properties;
+    private final Striped<Lock> creationLocks = Striped.lock(64);
 
     IdentityProviders(IdentityProviderStore store, Orgs orgs, AuditLog audit, SourceResolver resolver, SpKeys spKeys,
                       TransactionTemplate tx, Clock clock, GatehouseProperties properties) {
@@ -77,11 +80,17 @@ public class IdentityProviders {
         IdentityProvider idp = new IdentityProvider(id, orgId, draft.alias(), draft.displayName(), draft.enabled(),
                 draft.knownProvider(), draft.domains(), settings, draft.mappers(), draft.provisioning(),
                 draft.errorUrl(), draft.logoutRedirectUrl(), secrets, now, now, 1);
+        // creations in one org queue here first: the database's row lock still guards the quota across
+        // nodes, but waiting on a JVM lock is far cheaper than the database's lock polling
+        Lock orgLock = creationLocks.get(orgId.value());
+        orgLock.lock();
         try {
             return tx.execute(status -> insertChecked(caller, orgId, draft, idp, settings, now));
         } catch (DuplicateKeyException e) {
             // the transaction is dead (PostgreSQL aborts it): work out which rule lost, outside it
             throw duplicate(idp);
+        } finally {
+            orgLock.unlock();
         }
     }
 
