@@ -3,7 +3,6 @@ package io.gatehouse.config;
 import io.gatehouse.crypto.KeyPairPool;
 import io.gatehouse.crypto.MasterKeys;
 import io.gatehouse.crypto.SecretBox;
-import io.gatehouse.idp.oidc.OidcDiscoveryClient;
 import io.gatehouse.metadata.FetchPolicy;
 import io.gatehouse.metadata.SafeFetcher;
 import java.time.Clock;
@@ -27,10 +26,5 @@ class InfrastructureBeans {
     @Bean
     SafeFetcher safeFetcher(GatehouseProperties properties) {
         return new SafeFetcher(FetchPolicy.defaults(properties.allowPrivateNetworkFetch()));
-    }
-
-    @Bean
-    OidcDiscoveryClient oidcDiscoveryClient(SafeFetcher fetcher) {
-        return new OidcDiscoveryClient(fetcher);
     }
 }

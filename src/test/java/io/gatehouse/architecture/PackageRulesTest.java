@@ -1,0 +1,46 @@
+package io.gatehouse.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The layout rules of DESIGN.md: capabilities without cycles, framework seams kept narrow. */
+class PackageRulesTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // Spring's ahead-of-time wiring (Foo__BeanDefinitions) is generated code, not design
+            .withImportOption(location -> !location.contains("__"))
+            .importPackages("io.gatehouse");
+
+    @Test
+    void capabilitiesHaveNoCycles() {
+        slices().matching("io.gatehouse.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void theHttpEdgeDependsOnNoCapability() {
+        noClasses().that().resideInAPackage("io.gatehouse.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.idp..", "io.gatehouse.access..",
+                        "io.gatehouse.tenancy..", "io.gatehouse.audit..", "io.gatehouse.saml..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void cryptoAndXmlStandAlone() {
+        noClasses().that().resideInAnyPackage("io.gatehouse.crypto..", "io.gatehouse.xml..", "io.gatehouse.metadata..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.idp..", "io.gatehouse.access..",
+                        "io.gatehouse.tenancy..", "io.gatehouse.audit..", "io.gatehouse.saml..", "io.gatehouse.platform..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void registryIsTheOnlyWriterOfIdentityProviders() {
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.idp")
+                .should().dependOnClassesThat().haveSimpleName("IdentityProviderStore")
+                .check(CLASSES);
+    }
+}
