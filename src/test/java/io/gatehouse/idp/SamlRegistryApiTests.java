@@ -158,6 +158,12 @@ abstract class SamlRegistryApiTests extends ApiTest {
         assertThat(f.json().at("/saml/cert_fingerprint").asString()).isEqualTo(FingerprintAlgorithm.SHA1.fingerprint(SIGNING));
         assertThat(f.json().get("warnings").toString()).contains("SHA-1 fingerprint");
 
+        ObjectNode sha1 = manual.deepCopy().put("alias", "manual-sha1");
+        ((ObjectNode) sha1.get("saml")).putArray("certificates").add(TestCertificates.pem(TestCertificates.sha1Signed("old-adfs")));
+        Reply s1 = api.post(base(), key, sha1);
+        assertThat(s1.status()).as(s1.text()).isEqualTo(201);
+        assertThat(s1.json().get("warnings").toString()).contains("signed with SHA-1");
+
         ObjectNode expired = manual.deepCopy().put("alias", "manual-expired");
         ((ObjectNode) expired.get("saml")).putArray("certificates").add(TestCertificates.pem(SIGNING))
                 .add(TestCertificates.pem(TestCertificates.expired("gone").certificate()));
