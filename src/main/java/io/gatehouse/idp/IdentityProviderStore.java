@@ -109,10 +109,17 @@ class IdentityProviderStore {
         return key.flatMap(k -> Optional.ofNullable(decoded.getIfPresent(k)).or(() -> findById(k.id())));
     }
 
-    boolean aliasExists(OrgId org, IdpAlias alias) {
-        return jdbc.sql("select count(*) from identity_providers where org_id = ? and alias = ?")
-                .params(org.value(), alias.value()).query(Integer.class).single() > 0;
+    /** How many providers the org has, and whether one already uses the alias: one statement. */
+    record OrgUsage(int providers, boolean aliasTaken) {
     }
+
+    OrgUsage usage(OrgId org, IdpAlias alias) {
+        return jdbc.sql("select count(*), coalesce(sum(case when alias = ? then 1 else 0 end), 0)"
+                        + " from identity_providers where org_id = ?")
+                .params(alias.value(), org.value())
+                .query((rs, n) -> new OrgUsage(rs.getInt(1), rs.getInt(2) > 0)).single();
+    }
+
 
     /** A row's identity at one moment. */
     private record IdVersion(String id, long version) {
@@ -142,10 +149,6 @@ class IdentityProviderStore {
         return jdbc.sql(sql.toString()).params(params).query(this::row).list();
     }
 
-    int count(OrgId org) {
-        return jdbc.sql("select count(*) from identity_providers where org_id = ?").param(org.value())
-                .query(Integer.class).single();
-    }
 
     List<DomainOwner> owners(List<EmailDomain> domains) {
         if (domains.isEmpty()) {

@@ -98,12 +98,13 @@ public class IdentityProviders {
                                            ProtocolSettings settings, Instant now) {
         Org org = orgs.lock(orgId);
         requireSso(org);
-        if (store.count(orgId) >= org.maxIdentityProviders()) {
+        IdentityProviderStore.OrgUsage usage = store.usage(orgId, draft.alias());
+        if (usage.aliasTaken()) {
+            throw aliasTaken(draft.alias());
+        }
+        if (usage.providers() >= org.maxIdentityProviders()) {
             throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
                     + org.maxIdentityProviders() + " identity providers and all are in use");
-        }
-        if (store.aliasExists(orgId, draft.alias())) {
-            throw aliasTaken(draft.alias());
         }
         requireDomainsFree(idp);
         store.insert(idp);
