@@ -116,8 +116,8 @@ public final class IdentityProviderReader {
         }
         List<Mapper> mappers = readMappers(f);
         Provisioning provisioning = f.object("provisioning").map(this::readProvisioning).orElse(Provisioning.DEFAULT);
-        Optional<String> errorUrl = browserUrl(f, "error_url");
-        Optional<String> logoutRedirectUrl = browserUrl(f, "logout_redirect_url");
+        Optional<String> errorUrl = url(f, "error_url");
+        Optional<String> logoutRedirectUrl = url(f, "logout_redirect_url");
         f.refuseUnknownFields();
         f.throwIfInvalid();
         return new IdpDraft(alias.orElseThrow(), displayName.orElseThrow().strip(), enabled, known, domains,
@@ -190,7 +190,7 @@ public final class IdentityProviderReader {
             }
         }
         if (metadataUrl.isPresent() && sources == 1) {
-            source = fetchUrl(s, "metadata_url").map(SamlSource.MetadataUrl::new);
+            source = url(s, "metadata_url").map(SamlSource.MetadataUrl::new);
         }
         if (manual && sources == 1) {
             source = readManualSaml(s, now);
@@ -257,11 +257,11 @@ public final class IdentityProviderReader {
 
     private Optional<SamlSource> readManualSaml(JsonFields s, Instant now) {
         Optional<String> entityId = s.requiredString("entity_id", 1024);
-        Optional<String> ssoUrl = s.has("sso_url") ? browserUrl(s, "sso_url") : Optional.empty();
+        Optional<String> ssoUrl = url(s, "sso_url");
         if (!s.has("sso_url")) {
             s.error("sso_url", "required", "is required when the IdP is entered by hand (or give metadata)");
         }
-        Optional<String> sloUrl = browserUrl(s, "slo_url");
+        Optional<String> sloUrl = url(s, "slo_url");
         boolean hasCerts = s.has("certificates");
         boolean hasFingerprint = s.has("cert_fingerprint");
         Optional<CertificateTrust> trust = Optional.empty();
@@ -340,7 +340,7 @@ public final class IdentityProviderReader {
     private Optional<ProtocolDraft> readOidc(JsonFields o, Optional<KnownProvider> known) {
         int before = o.errors().size();
         boolean oauth2Only = known.orElse(null) == KnownProvider.GITHUB;
-        Optional<String> issuer = o.has("issuer") ? fetchUrl(o, "issuer") : Optional.empty();
+        Optional<String> issuer = url(o, "issuer");
         if (!o.has("issuer")) {
             o.error("issuer", "required", "is required");
         }
@@ -360,12 +360,12 @@ public final class IdentityProviderReader {
         String idTokenAlg = alg.orElse("RS256");
         List<String> scopes = readScopes(o, oauth2Only);
         Optional<Pkce> pkce = o.enumeration("pkce", n -> WireEnum.parse(Pkce.class, n), WireEnum.names(Pkce.class));
-        Optional<String> authorization = fetchUrlIfPresent(o, "authorization_endpoint", false);
-        Optional<String> token = fetchUrlIfPresent(o, "token_endpoint", true);
-        Optional<String> userinfo = fetchUrlIfPresent(o, "userinfo_endpoint", true);
-        Optional<String> jwks = fetchUrlIfPresent(o, "jwks_uri", true);
-        Optional<String> endSession = fetchUrlIfPresent(o, "end_session_endpoint", false);
-        Optional<String> frontChannel = browserUrl(o, "front_channel_logout_url");
+        Optional<String> authorization = url(o, "authorization_endpoint");
+        Optional<String> token = url(o, "token_endpoint");
+        Optional<String> userinfo = url(o, "userinfo_endpoint");
+        Optional<String> jwks = url(o, "jwks_uri");
+        Optional<String> endSession = url(o, "end_session_endpoint");
+        Optional<String> frontChannel = url(o, "front_channel_logout_url");
         boolean fetchUserinfo = o.bool("fetch_userinfo").orElse(oauth2Only);
         Optional<String> tenantId = o.string("tenant_id", 100);
         if (tenantId.isPresent() && !tenantId.get().matches("^[A-Za-z0-9.-]{1,100}$")) {
@@ -548,18 +548,13 @@ public final class IdentityProviderReader {
                 defaultRole, defaultTeam);
     }
 
-    /** A URL the browser is sent to: https (http only in development), absolute, no credentials. */
-    private Optional<String> browserUrl(JsonFields f, String name) {
+    /**
+     * A configured URL, whether the browser is sent there or Gatehouse fetches from it: absolute,
+     * https (http only in development), no credentials, no private address on its face. Fetched
+     * URLs are checked again, address by address, by the fetcher at the moment of fetching.
+     */
+    private Optional<String> url(JsonFields f, String name) {
         return f.string(name, MAX_URL).flatMap(url -> checkUrl(f, name, url));
-    }
-
-    /** A URL Gatehouse itself fetches from: the same rules; the fetcher re-checks every resolved address. */
-    private Optional<String> fetchUrl(JsonFields f, String name) {
-        return f.string(name, MAX_URL).flatMap(url -> checkUrl(f, name, url));
-    }
-
-    private Optional<String> fetchUrlIfPresent(JsonFields f, String name, boolean fetched) {
-        return f.has(name) ? (fetched ? fetchUrl(f, name) : browserUrl(f, name)) : Optional.empty();
     }
 
     private Optional<String> checkUrl(JsonFields f, String name, String url) {
