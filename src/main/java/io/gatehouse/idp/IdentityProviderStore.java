@@ -109,6 +109,13 @@ class IdentityProviderStore {
         return key.flatMap(k -> Optional.ofNullable(decoded.getIfPresent(k)).or(() -> findById(k.id())));
     }
 
+    /** SAML providers whose metadata comes from a URL (candidates for a scheduled refresh). */
+    List<IdentityProvider> withMetadataUrl(int limit) {
+        return jdbc.sql("select * from identity_providers where protocol = 'saml' and config like ?"
+                        + " order by updated_at limit ?")
+                .params("%\"metadata_url\"%", limit).query(this::row).list();
+    }
+
     /** How many providers the org has, and whether one already uses the alias: one statement. */
     record OrgUsage(int providers, boolean aliasTaken) {
     }

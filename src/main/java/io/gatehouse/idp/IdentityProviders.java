@@ -206,25 +206,87 @@ public class IdentityProviders {
     /** Runs resolution again (metadata URL re-fetch, discovery) and saves what it found. */
     public IdentityProvider refreshMetadata(Caller caller, OrgId orgId, String alias) {
         caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
-        IdentityProvider current = find(orgId, alias);
-        Instant now = now();
+        return refresh(find(orgId, alias), caller.actor(), now());
+    }
+
+    /**
+     * Re-fetches the metadata of every SAML provider whose metadata URL is due (its refresh
+     * interval, or the metadata's own cacheDuration if shorter, has passed, or validUntil is within
+     * an hour). A failed fetch keeps the last good metadata and is recorded as an event.
+     */
+    public int refreshDueMetadata(Instant now, int limit) {
+        int refreshed = 0;
+        for (IdentityProvider idp : store.withMetadataUrl(limit)) {
+            if (!(idp.settings() instanceof SamlSettings saml) || !metadataDue(saml, now)) {
+                continue;
+            }
+            try {
+                refresh(idp, "system:metadata-refresh", now);
+                refreshed++;
+            } catch (ProblemException e) {
+                ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+                details.put("code", e.errors().isEmpty() ? e.errorCode().code() : e.errors().getFirst().code());
+                details.put("detail", e.getMessage());
+                audit.configurationChanged(idp.org(), "identity_provider.metadata_refresh_failed",
+                        "system:metadata-refresh", idp.alias().value(), details);
+            }
+        }
+        return refreshed;
+    }
+
+    static boolean metadataDue(SamlSettings saml, Instant now) {
+        if (!(saml.source() instanceof SamlSettings.SamlSource.MetadataUrl)) {
+            return false;
+        }
+        java.time.Duration configured = java.time.Duration.ofSeconds(saml.options().metadataRefreshSeconds());
+        // the metadata's own cacheDuration wins when shorter, but never below five minutes
+        java.time.Duration interval = saml.resolved().cacheDuration()
+                .filter(c -> c.compareTo(configured) < 0 && c.toSeconds() >= 300).orElse(configured);
+        Instant fetched = saml.resolved().fetchedAt().orElse(Instant.EPOCH);
+        boolean expiring = saml.resolved().validUntil().map(v -> !now.isBefore(v.minusSeconds(3600))).orElse(false);
+        return expiring || !now.isBefore(fetched.plus(interval));
+    }
+
+    private IdentityProvider refresh(IdentityProvider current, String actor, Instant now) {
         ProtocolSettings settings = switch (current.settings()) {
             case SamlSettings saml -> new SamlSettings(saml.source(), resolver.resolveSaml(saml.source(), now),
                     saml.options());
             case OidcSettings oidc -> resolver.discover(withoutDiscovery(oidc), now);
         };
-        IdentityProvider idp = new IdentityProvider(current.id(), orgId, current.alias(), current.displayName(),
-                current.enabled(), current.knownProvider(), current.domains(), settings, current.mappers(),
-                current.provisioning(), current.errorUrl(), current.logoutRedirectUrl(), current.secrets(),
-                current.createdAt(), now, current.version() + 1);
+        IdentityProvider idp = new IdentityProvider(current.id(), current.org(), current.alias(),
+                current.displayName(), current.enabled(), current.knownProvider(), current.domains(), settings,
+                current.mappers(), current.provisioning(), current.errorUrl(), current.logoutRedirectUrl(),
+                current.secrets(), current.createdAt(), now, current.version() + 1);
         return tx.execute(status -> {
             if (!store.update(idp, current.version())) {
                 throw new ProblemException(ErrorCode.CONFLICT, "The identity provider changed meanwhile; try again");
             }
-            audit.configurationChanged(orgId, "identity_provider.metadata_refreshed", caller.actor(), alias,
-                    IdentityProviderJson.JSON.createObjectNode());
+            audit.configurationChanged(current.org(), "identity_provider.metadata_refreshed", actor,
+                    current.alias().value(), certificateChanges(current.settings(), settings));
             return idp;
         });
+    }
+
+    /** Which IdP signing certificates a refresh added and removed (by SHA-256 fingerprint). */
+    private static ObjectNode certificateChanges(ProtocolSettings before, ProtocolSettings after) {
+        ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+        if (before instanceof SamlSettings b && after instanceof SamlSettings a) {
+            List<String> old = fingerprints(b);
+            List<String> now = fingerprints(a);
+            tools.jackson.databind.node.ArrayNode added = details.putArray("certificates_added");
+            now.stream().filter(f -> !old.contains(f)).forEach(added::add);
+            tools.jackson.databind.node.ArrayNode removed = details.putArray("certificates_removed");
+            old.stream().filter(f -> !now.contains(f)).forEach(removed::add);
+        }
+        return details;
+    }
+
+    private static List<String> fingerprints(SamlSettings saml) {
+        return switch (saml.resolved().trust()) {
+            case SamlSettings.CertificateTrust.Pinned p -> p.certificatesPem().stream()
+                    .map(pem -> IdentityProviderView.summary(pem).fingerprintSha256()).toList();
+            case SamlSettings.CertificateTrust.Fingerprint f -> List.of(f.value());
+        };
     }
 
     /** The identity provider, for the sign-in runtime and the public metadata endpoint (no caller). */

@@ -27,6 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** SAML identity providers through the native API: every source, SP identity, keys and metadata. */
 abstract class SamlRegistryApiTests extends ApiTest {
     private static final X509Certificate SIGNING = TestCertificates.valid("idp-signing").certificate();
+    @org.springframework.beans.factory.annotation.Autowired
+    private IdentityProviders registry;
     private String org;
     private String key;
 
@@ -216,6 +218,63 @@ abstract class SamlRegistryApiTests extends ApiTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void dueMetadataUrlsAreRefreshedOnScheduleAndAFailedFetchKeepsTheLastGoodCertificates() throws Exception {
+        AtomicReference<String> served = new AtomicReference<>(TestIdpMetadata.okta("https://idp.acme.com", SIGNING));
+        AtomicInteger status = new AtomicInteger(200);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/metadata", exchange -> {
+            byte[] bytes = served.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/metadata";
+            ObjectNode body = ApiClient.object().put("alias", "scheduled").put("display_name", "S").put("protocol", "saml");
+            body.putObject("saml").put("metadata_url", url).put("metadata_refresh_seconds", 3600);
+            assertThat(api.post(base(), key, body).status()).isEqualTo(201);
+
+            X509Certificate rotated = TestCertificates.valid("rotated-on-schedule").certificate();
+            served.set(TestIdpMetadata.okta("https://idp.acme.com", rotated));
+            // not yet due: nothing changes
+            registry.refreshDueMetadata(Instant.now().plusSeconds(60), 10_000);
+            assertThat(api.get(base() + "/scheduled", key).json().at("/certificates/0/fingerprint_sha256")
+                    .asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(SIGNING));
+
+            registry.refreshDueMetadata(Instant.now().plusSeconds(3700), 10_000);
+            assertThat(api.get(base() + "/scheduled", key).json().at("/certificates/0/fingerprint_sha256")
+                    .asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
+            JsonNode refreshedEvent = event("identity_provider.metadata_refreshed");
+            assertThat(refreshedEvent.at("/actor").asString()).isEqualTo("system:metadata-refresh");
+            assertThat(refreshedEvent.at("/details/certificates_added/0").asString())
+                    .isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
+            assertThat(refreshedEvent.at("/details/certificates_removed/0").asString())
+                    .isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(SIGNING));
+
+            status.set(500);
+            registry.refreshDueMetadata(Instant.now().plusSeconds(2 * 3700), 10_000);
+            assertThat(api.get(base() + "/scheduled", key).json().at("/certificates/0/fingerprint_sha256")
+                    .asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
+            assertThat(event("identity_provider.metadata_refresh_failed").at("/details/code").asString())
+                    .isEqualTo("fetch.http_error");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private JsonNode event(String type) {
+        Reply events = api.get("/api/orgs/" + org + "/events?limit=100", ADMIN);
+        assertThat(events.status()).as(events.text()).isEqualTo(200);
+        for (JsonNode e : events.json().get("items")) {
+            if (e.get("type").asString().equals(type)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no " + type + " event in " + events.text());
     }
 
     @Test
