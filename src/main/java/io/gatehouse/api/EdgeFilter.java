@@ -21,6 +21,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class EdgeFilter extends OncePerRequestFilter {
     private static final Logger ACCESS = LoggerFactory.getLogger("gatehouse.access");
+    private final ProblemDialects dialects;
+
+    EdgeFilter(ProblemDialects dialects) {
+        this.dialects = dialects;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -31,7 +36,7 @@ class EdgeFilter extends OncePerRequestFilter {
         long started = System.nanoTime();
         try {
             if (request.getContentLengthLong() > RequestBodies.MAX_BYTES) {
-                ProblemWriter.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
+                dialects.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
                         "The request body is larger than 1 MiB");
                 return;
             }

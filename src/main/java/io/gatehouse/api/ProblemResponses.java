@@ -21,57 +21,62 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ProblemResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+    private final ProblemDialects dialects;
+
+    ProblemResponses(ProblemDialects dialects) {
+        this.dialects = dialects;
+    }
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<byte[]> problem(ProblemException e, HttpServletRequest request) {
-        return ProblemWriter.entity(request, e);
+        return dialects.entity(request, e.errorCode(), e.getMessage(), e.errors());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<byte[]> unreadable(HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.MALFORMED_REQUEST, "The request body could not be read", List.of());
+        return dialects.entity(request, ErrorCode.MALFORMED_REQUEST, "The request body could not be read", List.of());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<byte[]> unsupported(HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        return dialects.entity(request, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "The request body's media type is not supported here", List.of());
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<byte[]> notAcceptable(HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.NOT_ACCEPTABLE,
+        return dialects.entity(request, ErrorCode.NOT_ACCEPTABLE,
                 "Accept one of application/json, application/hal+json, application/xml, text/xml"
                         + " or text/csv (collections only)", List.of());
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<byte[]> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.METHOD_NOT_ALLOWED,
+        return dialects.entity(request, ErrorCode.METHOD_NOT_ALLOWED,
                 e.getMethod() + " is not allowed here", List.of());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<byte[]> noResource(HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.NOT_FOUND, "No such resource", List.of());
+        return dialects.entity(request, ErrorCode.NOT_FOUND, "No such resource", List.of());
     }
 
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
     ResponseEntity<byte[]> parameter(Exception e, HttpServletRequest request) {
         String name = e instanceof MissingServletRequestParameterException m ? m.getParameterName()
                 : ((MethodArgumentTypeMismatchException) e).getName();
-        return ProblemWriter.entity(request, ErrorCode.VALIDATION_FAILED, "Invalid query parameter " + name,
+        return dialects.entity(request, ErrorCode.VALIDATION_FAILED, "Invalid query parameter " + name,
                 List.of(new FieldError(name, "invalid_value", "is missing or has the wrong type")));
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<byte[]> tooLarge(HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB", List.of());
+        return dialects.entity(request, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB", List.of());
     }
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<byte[]> multipart(HttpServletRequest request) {
-        return ProblemWriter.entity(request, ErrorCode.MALFORMED_REQUEST, "The multipart body could not be read", List.of());
+        return dialects.entity(request, ErrorCode.MALFORMED_REQUEST, "The multipart body could not be read", List.of());
     }
 
     @ExceptionHandler(Exception.class)
@@ -82,7 +87,7 @@ class ProblemResponses {
         if (LOG.isDebugEnabled()) {
             LOG.debug("Stack of trace " + TraceIds.of(request), e);
         }
-        return ProblemWriter.entity(request, ErrorCode.INTERNAL,
+        return dialects.entity(request, ErrorCode.INTERNAL,
                 "Something went wrong on our side; quote the trace id when reporting it", List.of());
     }
 }

@@ -6,6 +6,7 @@ import io.gatehouse.idp.SamlSettings.CertificateTrust;
 import io.gatehouse.idp.SamlSettings.ResolvedSamlIdp;
 import io.gatehouse.idp.SamlSettings.SamlOptions;
 import io.gatehouse.idp.SamlSettings.SamlSource;
+import io.gatehouse.idp.oidc.DiscoveryMode;
 import io.gatehouse.idp.oidc.Pkce;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import io.gatehouse.idp.saml.SamlBinding;
@@ -104,7 +105,7 @@ public final class IdentityProviderJson {
             case SamlSource.MetadataXml x -> s.put("metadata_xml", x.xml());
             case SamlSource.MetadataUrl u -> s.put("metadata_url", u.url());
             case SamlSource.Manual m -> {
-                s.put("entity_id", m.entityId());
+                m.entityId().ifPresent(e -> s.put("entity_id", e));
                 s.put("sso_url", m.ssoUrl());
                 putOptional(s, "slo_url", m.sloUrl());
                 trust(s, m.trust());
@@ -144,7 +145,7 @@ public final class IdentityProviderJson {
 
     private static ObjectNode resolved(ResolvedSamlIdp r) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("entity_id", r.entityId());
+        putOptional(o, "entity_id", r.entityId());
         o.set("sso_services", endpoints(r.ssoServices()));
         o.set("slo_services", endpoints(r.sloServices()));
         trust(o, r.trust());
@@ -174,7 +175,7 @@ public final class IdentityProviderJson {
         } else if (s.has("metadata_url")) {
             source = new SamlSource.MetadataUrl(s.get("metadata_url").stringValue());
         } else {
-            source = new SamlSource.Manual(s.get("entity_id").stringValue(), s.get("sso_url").stringValue(),
+            source = new SamlSource.Manual(opt(s, "entity_id"), s.get("sso_url").stringValue(),
                     opt(s, "slo_url"), trustFrom(s));
         }
         SamlOptions options = new SamlOptions(SamlBinding.fromApiName(s.get("sso_binding").stringValue()).orElseThrow(),
@@ -188,7 +189,7 @@ public final class IdentityProviderJson {
                         : SamlOptions.DEFAULT_METADATA_REFRESH);
         List<String> formats = new ArrayList<>();
         r.get("name_id_formats").forEach(f -> formats.add(f.stringValue()));
-        ResolvedSamlIdp resolved = new ResolvedSamlIdp(r.get("entity_id").stringValue(),
+        ResolvedSamlIdp resolved = new ResolvedSamlIdp(opt(r, "entity_id"),
                 endpointsFrom(r.get("sso_services")), endpointsFrom(r.get("slo_services")), resolvedTrust, formats,
                 opt(r, "valid_until").map(Instant::parse),
                 r.has("cache_duration_seconds") ? Optional.of(Duration.ofSeconds(r.get("cache_duration_seconds").longValue()))
@@ -239,6 +240,7 @@ public final class IdentityProviderJson {
         putOptional(o, "hosted_domain", oidc.hostedDomain());
         putOptional(o, "client_certificate", oidc.tlsClientCertificate());
         putSecret(o, "client_private_key", secrets.tlsClientPrivateKey());
+        o.put("discovery", oidc.discovery().wireName());
         return o;
     }
 
@@ -282,7 +284,8 @@ public final class IdentityProviderJson {
                 o.get("id_token_signed_response_alg").stringValue(), stringList(o.get("scopes")),
                 WireEnum.parse(Pkce.class, o.get("pkce").stringValue()).orElseThrow(), opt(o, "front_channel_logout_url"),
                 o.get("fetch_userinfo").booleanValue(), opt(o, "tenant_id"), opt(o, "hosted_domain"),
-                opt(o, "client_certificate"), o.path("oauth2_only").asBoolean(false));
+                opt(o, "client_certificate"), o.path("oauth2_only").asBoolean(false),
+                WireEnum.parse(DiscoveryMode.class, o.path("discovery").asString("auto")).orElse(DiscoveryMode.AUTO));
     }
 
     // --- mappers and provisioning

@@ -9,6 +9,7 @@ import io.gatehouse.idp.IdpDraft.ProtocolDraft;
 import io.gatehouse.idp.SamlSettings.CertificateTrust;
 import io.gatehouse.idp.SamlSettings.SamlOptions;
 import io.gatehouse.idp.SamlSettings.SamlSource;
+import io.gatehouse.idp.oidc.DiscoveryMode;
 import io.gatehouse.idp.oidc.Pkce;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import io.gatehouse.idp.saml.NameIdFormats;
@@ -256,7 +257,10 @@ public final class IdentityProviderReader {
     }
 
     private Optional<SamlSource> readManualSaml(JsonFields s, Instant now) {
-        Optional<String> entityId = s.requiredString("entity_id", 1024);
+        Optional<String> entityId = s.string("entity_id", 1024).map(String::strip);
+        if (entityId.isPresent() && entityId.get().isEmpty()) {
+            s.error("entity_id", "required", "must not be blank (leave it out if the IdP's entity ID is unknown)");
+        }
         Optional<String> ssoUrl = url(s, "sso_url");
         if (!s.has("sso_url")) {
             s.error("sso_url", "required", "is required when the IdP is entered by hand (or give metadata)");
@@ -289,10 +293,10 @@ public final class IdentityProviderReader {
                 trust = Optional.of(new CertificateTrust.Fingerprint(alg, normalized.get()));
             }
         }
-        if (entityId.isEmpty() || ssoUrl.isEmpty() || trust.isEmpty()) {
+        if (s.hasErrorsUnder("entity_id") || ssoUrl.isEmpty() || trust.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new SamlSource.Manual(entityId.get().strip(), ssoUrl.get(), sloUrl, trust.get()));
+        return Optional.of(new SamlSource.Manual(entityId, ssoUrl.get(), sloUrl, trust.get()));
     }
 
     private Optional<CertificateTrust> readCertificates(JsonFields s, Instant now) {
@@ -375,6 +379,8 @@ public final class IdentityProviderReader {
         Optional<String> clientCertificate = o.string("client_certificate", MAX_CERTIFICATE);
         SecretInput clientKey = SecretInput.of(o.string("client_private_key", 64 * 1024));
         o.raw("discovered");
+        DiscoveryMode discovery = o.enumeration("discovery", n -> WireEnum.parse(DiscoveryMode.class, n),
+                WireEnum.names(DiscoveryMode.class)).orElse(DiscoveryMode.AUTO);
 
         if (authMethod.usesClientSecret() && secret instanceof SecretInput.Absent) {
             o.error("client_secret", "required", "is required for " + authMethod.wireName());
@@ -416,7 +422,7 @@ public final class IdentityProviderReader {
         OidcSettings settings = new OidcSettings(issuer.orElseThrow(), clientId.orElseThrow(),
                 new OidcSettings.OidcEndpoints(authorization, token, userinfo, jwks, endSession), Optional.empty(),
                 authMethod, idTokenAlg, scopes, pkce.orElse(Pkce.S256), frontChannel, fetchUserinfo, tenantId,
-                hostedDomain.map(h -> h.toLowerCase(Locale.ROOT)), clientCertificate, oauth2Only);
+                hostedDomain.map(h -> h.toLowerCase(Locale.ROOT)), clientCertificate, oauth2Only, discovery);
         return Optional.of(new ProtocolDraft.Oidc(settings, secret, clientKey));
     }
 

@@ -48,7 +48,7 @@ public final class IdentityProviderView {
                 spNode.put("metadata_url", sp.metadataUrl());
                 spNode.put("slo_url", sp.sloUrl());
                 ObjectNode resolved = ((ObjectNode) o.get("saml")).putObject("idp");
-                resolved.put("entity_id", saml.resolved().entityId());
+                saml.resolved().entityId().ifPresent(e -> resolved.put("entity_id", e));
                 resolved.put("sso_url", saml.resolved().sso(saml.options().ssoBinding())
                         .or(() -> saml.resolved().ssoServices().stream().findFirst()).map(e -> e.location()).orElse(null));
                 resolved.put("slo_url", saml.resolved().slo().map(e -> e.location()).orElse(null));
@@ -87,6 +87,10 @@ public final class IdentityProviderView {
     }
 
     private static void samlWarnings(SamlSettings saml, Instant now, ArrayNode certs, List<String> warnings) {
+        if (saml.resolved().entityId().isEmpty()) {
+            warnings.add("The IdP's entity ID is not set, so the Issuer of its responses is not checked; set"
+                    + " saml.entity_id (its metadata's entityID) to have it checked");
+        }
         switch (saml.resolved().trust()) {
             case CertificateTrust.Pinned p -> {
                 for (String pem : p.certificatesPem()) {

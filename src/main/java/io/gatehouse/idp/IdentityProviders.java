@@ -121,6 +121,21 @@ public class IdentityProviders {
         return find(org, alias);
     }
 
+    /** Every provider of the org speaking the protocol (an org has a handful: its quota bounds them). */
+    public List<IdentityProvider> all(Caller caller, OrgId org, Protocol protocol) {
+        caller.require(org, Permission.READ);
+        orgs.require(org);
+        return store.list(org, new IdentityProviderStore.Filter(Optional.of(protocol), Optional.empty(),
+                Optional.empty()), Optional.empty(), 10_000);
+    }
+
+    /** By the provider's id (compatibility APIs address providers by id); another org's id is 404. */
+    public IdentityProvider getById(Caller caller, OrgId org, String id) {
+        caller.require(org, Permission.READ);
+        return store.findById(id).filter(idp -> idp.org().equals(org))
+                .orElseThrow(() -> ProblemException.notFound("Identity provider " + id));
+    }
+
     public record Page(List<IdentityProvider> items, Optional<String> lastAlias) {
     }
 
@@ -316,11 +331,7 @@ public class IdentityProviders {
                                 && o.configured().equals(oidc.settings().configured()))
                         .map(c -> (OidcSettings) c);
                 if (kept.isPresent()) {
-                    OidcSettings s = oidc.settings();
-                    yield new OidcSettings(s.issuer(), s.clientId(), s.configured(), kept.get().discovered(),
-                            s.tokenEndpointAuthMethod(), s.idTokenSignedResponseAlg(), s.scopes(), s.pkce(),
-                            s.frontChannelLogoutUrl(), s.fetchUserinfo(), s.tenantId(), s.hostedDomain(),
-                            s.tlsClientCertificate(), s.oauth2Only());
+                    yield oidc.settings().withDiscovered(kept.get().discovered());
                 }
                 yield resolver.discover(oidc.settings(), now);
             }
@@ -328,10 +339,7 @@ public class IdentityProviders {
     }
 
     private static OidcSettings withoutDiscovery(OidcSettings s) {
-        return new OidcSettings(s.issuer(), s.clientId(), s.configured(), Optional.empty(),
-                s.tokenEndpointAuthMethod(), s.idTokenSignedResponseAlg(), s.scopes(), s.pkce(),
-                s.frontChannelLogoutUrl(), s.fetchUserinfo(), s.tenantId(), s.hostedDomain(), s.tlsClientCertificate(),
-                s.oauth2Only());
+        return s.withDiscovered(Optional.empty());
     }
 
     private static IdpSecrets secretsForCreate(IdpDraft draft) {

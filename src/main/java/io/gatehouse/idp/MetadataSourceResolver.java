@@ -7,6 +7,7 @@ import io.gatehouse.idp.SamlSettings.CertificateTrust;
 import io.gatehouse.idp.SamlSettings.ResolvedSamlIdp;
 import io.gatehouse.idp.SamlSettings.SamlSource;
 import io.gatehouse.idp.oidc.DiscoveryException;
+import io.gatehouse.idp.oidc.DiscoveryMode;
 import io.gatehouse.idp.oidc.OidcDiscovery;
 import io.gatehouse.idp.oidc.OidcDiscoveryClient;
 import io.gatehouse.idp.saml.IdpMetadata;
@@ -85,7 +86,7 @@ class MetadataSourceResolver implements SourceResolver {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return new ResolvedSamlIdp(metadata.entityId(), metadata.singleSignOnServices(),
+        return new ResolvedSamlIdp(Optional.of(metadata.entityId()), metadata.singleSignOnServices(),
                 metadata.singleLogoutServices(), new CertificateTrust.Pinned(pems), metadata.nameIdFormats(),
                 metadata.validUntil(), metadata.cacheDuration(), fetchedAt);
     }
@@ -95,13 +96,16 @@ class MetadataSourceResolver implements SourceResolver {
         OidcSettings.OidcEndpoints c = s.configured();
         boolean complete = c.authorization().isPresent() && c.token().isPresent()
                 && (c.jwks().isPresent() || s.oauth2Only());
-        if (complete) {
+        if (complete && s.discovery() == DiscoveryMode.AUTO) {
             return s;
         }
         OidcDiscovery d;
         try {
             d = discovery.discover(s.issuer());
         } catch (DiscoveryException e) {
+            if (complete) {
+                return s;
+            }
             throw ProblemException.validation("oidc.issuer", e.code(),
                     "discovery failed (" + e.getMessage() + "); give authorization_endpoint, token_endpoint and"
                             + " jwks_uri by hand if the IdP has no discovery document");
@@ -119,9 +123,6 @@ class MetadataSourceResolver implements SourceResolver {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return new OidcSettings(s.issuer(), s.clientId(), s.configured(), Optional.of(discovered),
-                s.tokenEndpointAuthMethod(), s.idTokenSignedResponseAlg(), s.scopes(), s.pkce(),
-                s.frontChannelLogoutUrl(), s.fetchUserinfo(), s.tenantId(), s.hostedDomain(), s.tlsClientCertificate(),
-                s.oauth2Only());
+        return s.withDiscovered(Optional.of(discovered));
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.idp;
 
 
+import io.gatehouse.idp.oidc.DiscoveryMode;
 import io.gatehouse.idp.oidc.Pkce;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import java.time.Instant;
@@ -15,11 +16,19 @@ public record OidcSettings(String issuer, String clientId, OidcEndpoints configu
                            TokenEndpointAuthMethod tokenEndpointAuthMethod, String idTokenSignedResponseAlg,
                            List<String> scopes, Pkce pkce, Optional<String> frontChannelLogoutUrl,
                            boolean fetchUserinfo, Optional<String> tenantId, Optional<String> hostedDomain,
-                           Optional<String> tlsClientCertificate, boolean oauth2Only) implements ProtocolSettings {
+                           Optional<String> tlsClientCertificate, boolean oauth2Only,
+                           DiscoveryMode discovery) implements ProtocolSettings {
     public static final List<String> DEFAULT_SCOPES = List.of("openid", "email", "profile");
 
     public OidcSettings {
         scopes = List.copyOf(scopes);
+    }
+
+    /** The same settings with what discovery said (or nothing). */
+    public OidcSettings withDiscovered(Optional<Discovered> found) {
+        return new OidcSettings(issuer, clientId, configured, found, tokenEndpointAuthMethod, idTokenSignedResponseAlg,
+                scopes, pkce, frontChannelLogoutUrl, fetchUserinfo, tenantId, hostedDomain, tlsClientCertificate,
+                oauth2Only, discovery);
     }
 
     @Override

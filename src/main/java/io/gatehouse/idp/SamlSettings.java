@@ -31,8 +31,11 @@ public record SamlSettings(SamlSource source, ResolvedSamlIdp resolved, SamlOpti
         record MetadataUrl(String url) implements SamlSource {
         }
 
-        /** Entered by hand. */
-        record Manual(String entityId, String ssoUrl, Optional<String> sloUrl, CertificateTrust trust)
+        /**
+         * Entered by hand. The entity ID may be left out (some products' APIs have no field for it):
+         * the signing certificate then authenticates the IdP alone, and the admin is warned.
+         */
+        record Manual(Optional<String> entityId, String ssoUrl, Optional<String> sloUrl, CertificateTrust trust)
                 implements SamlSource {
         }
     }
@@ -52,7 +55,7 @@ public record SamlSettings(SamlSource source, ResolvedSamlIdp resolved, SamlOpti
     }
 
     /** What the source says about the IdP. */
-    public record ResolvedSamlIdp(String entityId, List<SamlEndpoint> ssoServices, List<SamlEndpoint> sloServices,
+    public record ResolvedSamlIdp(Optional<String> entityId, List<SamlEndpoint> ssoServices, List<SamlEndpoint> sloServices,
                                   CertificateTrust trust, List<String> nameIdFormats, Optional<Instant> validUntil,
                                   Optional<Duration> cacheDuration, Optional<Instant> fetchedAt) {
         public ResolvedSamlIdp {
