@@ -77,6 +77,8 @@ class CognigyEndpoint {
         body.put("alias", alias(type));
         body.put("display_name", "saml".equals(type) ? "Cognigy SAML" : "Cognigy OIDC");
         body.put("protocol", type);
+        // the protocol's object always exists, so that a missing field is named rather than the whole object
+        body.putObject(type);
         table.copyInto(seed, body);
         if ("saml".equals(type)) {
             JsonNode certificate = seed.get("idpCertificate");

@@ -39,7 +39,7 @@ class CognigyProblems implements ProblemDialect {
         body.put("type", reason);
         body.put("title", reason + " Error");
         body.put("status", status);
-        body.put("detail", errors.isEmpty() ? detail : detail + ": " + summary(errors));
+        body.put("detail", errors.isEmpty() ? detail : "Validation failed. " + summary(errors));
         body.put("instance", request.getRequestURI());
         body.put("code", cognigyCode(status));
         body.put("traceId", TraceIds.of(request));
