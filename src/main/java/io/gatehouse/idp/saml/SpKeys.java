@@ -178,6 +178,41 @@ public class SpKeys {
         }
     }
 
+    /** The active key for a use with its certificate (signing AuthnRequests, with the certificate in KeyInfo). */
+    public Optional<KeyAndCertificate> active(String idpId, Use use) {
+        return jdbc.sql("select id, certificate, private_key_id, private_key from sp_keys where idp_id = ?"
+                        + " and key_use = ? and status = 'active'")
+                .params(idpId, use.wireName())
+                .query((rs, n) -> new KeyAndCertificate(open(rs.getString("id"), rs.getString("private_key_id"),
+                        rs.getString("private_key")), parseCertificate(rs.getString("certificate"))))
+                .optional();
+    }
+
+    /**
+     * Every private key for a use, the active one first: an IdP may still encrypt to the next key
+     * (published ahead of use) or to a retired one (cached metadata), and decryption tries each.
+     */
+    public List<PrivateKey> privateKeys(String idpId, Use use) {
+        return jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ? and key_use = ?"
+                        + " order by case status when 'active' then 0 when 'next' then 1 else 2 end, created_at desc")
+                .params(idpId, use.wireName())
+                .query((rs, n) -> open(rs.getString("id"), rs.getString("private_key_id"), rs.getString("private_key")))
+                .list();
+    }
+
+    private PrivateKey open(String id, String keyId, String ciphertext) {
+        return PrivateKeys.parsePem(new String(box.open(new SealedSecret(keyId, ciphertext), aad(id)),
+                StandardCharsets.UTF_8));
+    }
+
+    private static X509Certificate parseCertificate(String pem) {
+        try {
+            return Certificates.parse(pem);
+        } catch (io.gatehouse.crypto.CertificateParseException e) {
+            throw new IllegalStateException("a stored SP certificate does not parse", e);
+        }
+    }
+
     /** The private key of the active key for a use (signing AuthnRequests, decrypting assertions). */
     public Optional<PrivateKey> activePrivateKey(String idpId, Use use) {
         return jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ? and key_use = ?"
