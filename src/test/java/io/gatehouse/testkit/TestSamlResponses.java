@@ -336,7 +336,7 @@ public final class TestSamlResponses {
     public static void sign(Element element, Signing signing) {
         try {
             Document document = element.getOwnerDocument();
-            element.setIdAttributeNS(null, "ID", true);
+            registerIds(document.getDocumentElement());
             XMLSignature signature = new XMLSignature(document, "", signing.algorithm(),
                     Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
             Element issuer = firstChild(element, SAML, "Issuer");
@@ -352,7 +352,11 @@ public final class TestSamlResponses {
                     xpath.setXPath("not(ancestor-or-self::*[local-name()='Signature'])");
                     transforms.addTransform(Transforms.TRANSFORM_XPATH, xpath.getElementPlusReturns());
                 }
-                case XSLT -> transforms.addTransform(Transforms.TRANSFORM_XSLT, identityStylesheet(document));
+                case XSLT -> {
+                    // Santuario itself refuses XSLT under secure validation; the attacker's signer does not
+                    transforms.setSecureValidation(false);
+                    transforms.addTransform(Transforms.TRANSFORM_XSLT, identityStylesheet(document));
+                }
             }
             transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
             signature.addDocument(signing.referenceUri().orElse("#" + element.getAttribute("ID")), transforms,
@@ -363,6 +367,17 @@ public final class TestSamlResponses {
             signature.sign(signing.key().privateKey());
         } catch (Exception e) {
             throw new IllegalStateException("signing failed", e);
+        }
+    }
+
+    private static void registerIds(Element element) {
+        if (element.hasAttributeNS(null, "ID")) {
+            element.setIdAttributeNS(null, "ID", true);
+        }
+        for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element child) {
+                registerIds(child);
+            }
         }
     }
 
