@@ -8,10 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/**
- * What a SAML Response must match for one sign-in: who we are, whom we trust and how, the request
- * it answers (empty for IdP-initiated) and the moment of validation.
- */
+/** What a SAML Response must match for one sign-in: who we are, whom we trust, the request it answers, when. */
 public record SamlExpectation(String spEntityId, String acsUrl, String idpEntityId, CertificateTrust trust,
                               boolean wantResponseSigned, boolean wantAssertionsSigned, boolean allowSha1,
                               boolean allowIdpInitiated, int clockSkewSeconds, Optional<String> inResponseTo,

@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/**
- * Who signed in, as a verified assertion states it. {@code expiresAt} is the earliest NotOnOrAfter
- * of the assertion: a replay cache keeps {@code assertionId} until then.
- */
+/** Who signed in, as a verified assertion states it. */
+// expiresAt is the assertion's earliest NotOnOrAfter: a replay cache keeps assertionId until then
 public record SamlIdentity(String assertionId, Instant expiresAt, String issuer, String nameId, String nameIdFormat,
                            Optional<String> sessionIndex, Instant authnInstant, Map<String, List<String>> attributes,
                            Optional<String> email, Optional<String> firstName, Optional<String> lastName,

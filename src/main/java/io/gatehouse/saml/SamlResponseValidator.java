@@ -23,12 +23,10 @@ import java.util.stream.Stream;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-/**
- * Validates a SAML 2.0 Response posted to the ACS (HTTP-POST binding): parse once, verify the
- * exact elements that are then read, check every condition in a fixed order and stop at the first
- * failure. Never throws for any input.
- */
+/** Validates a SAML 2.0 Response posted to the ACS (HTTP-POST binding); never throws for any input. */
 public final class SamlResponseValidator {
+    // parse once, verify the exact elements that are then read, check every condition in a fixed
+    // order and stop at the first failure
 
     public SamlValidationResult validate(String samlResponse, SamlExpectation expected) {
         Objects.requireNonNull(expected, "expected");

@@ -41,10 +41,8 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
-/**
- * Real SAML 2.0 Responses as Okta or Entra ID send them, signed (and encrypted) with Santuario
- * using keys generated per run, with a knob for every field an attack test needs to bend.
- */
+/** Real SAML 2.0 Responses as Okta sends them, signed and encrypted with Santuario, one knob per field. */
+// keys come from TestCertificates (generated per run) and every time is relative to the given now
 public final class TestSamlResponses {
     public static final String IDP_ENTITY_ID = "http://www.okta.com/exk1acme";
     public static final String SP_ENTITY_ID = "https://gatehouse.example.com/saml/acme/okta";

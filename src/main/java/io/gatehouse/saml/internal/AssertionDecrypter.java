@@ -17,10 +17,8 @@ import org.apache.xml.security.encryption.XMLCipher;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-/**
- * Step 5: an EncryptedAssertion opened in place with Santuario, trying each SP decryption key.
- * Key transport is RSA-OAEP only: RSA PKCS#1 v1.5 invites padding-oracle attacks.
- */
+/** Step 5: an EncryptedAssertion opened in place with Santuario, trying each SP decryption key. */
+// Key transport is RSA-OAEP only: RSA PKCS#1 v1.5 invites padding-oracle attacks (Bleichenbacher).
 public final class AssertionDecrypter {
     static {
         Init.init();

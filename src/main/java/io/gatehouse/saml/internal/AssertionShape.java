@@ -7,10 +7,7 @@ import io.gatehouse.saml.SamlValidationResult.Rejected;
 import java.util.Optional;
 import org.w3c.dom.Element;
 
-/**
- * The assertion's cardinalities as the schema states them, so that every later "first child"
- * lookup is also the only one (no reader can pick another Issuer or Subject than ours did).
- */
+/** The assertion's schema cardinalities, so that every later "first child" lookup is also the only one. */
 public final class AssertionShape {
     private AssertionShape() {
     }

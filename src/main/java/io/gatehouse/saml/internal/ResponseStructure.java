@@ -16,10 +16,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
-/**
- * Step 2, the shape that makes signature wrapping impossible: a samlp:Response root, unique IDs
- * in the whole document, and exactly one assertion (plain or encrypted), directly in the Response.
- */
+/** Step 2, the shape that defeats signature wrapping: unique IDs, one assertion, directly in the Response. */
 public final class ResponseStructure {
     /** Real responses nest about ten levels deep; a bound keeps recursive readers safe. */
     static final int MAX_DEPTH = 48;

@@ -7,10 +7,7 @@ import java.util.Optional;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
-/**
- * Namespaces and child-element navigation. Lookups only ever go from an element to its direct
- * children, so what is read is always inside an element that was verified.
- */
+/** SAML namespaces and direct-child navigation (never a search from the root, so reads stay in verified elements). */
 public final class SamlDom {
     public static final String PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
     public static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";

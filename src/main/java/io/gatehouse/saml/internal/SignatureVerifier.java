@@ -24,12 +24,9 @@ import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
 import org.w3c.dom.Element;
 
-/**
- * Steps 3 and 6: the enveloped signature of one element (the Response or the Assertion), checked
- * against a strict profile first and then verified by Santuario with secure validation, with the
- * configured certificates only. A key carried in the message is only ever used in fingerprint
- * mode, and only after its certificate's fingerprint matched the configured one.
- */
+/** Steps 3 and 6: one element's enveloped signature, held to a strict profile, then verified by Santuario. */
+// Only configured certificates verify. A key carried in the message is used in fingerprint mode
+// alone, and only after its certificate's fingerprint matched the configured one.
 public final class SignatureVerifier {
     static {
         Init.init();
@@ -76,7 +73,12 @@ public final class SignatureVerifier {
             }
             case Checked.Passed<List<X509Certificate>>(List<X509Certificate> value) -> candidates = value;
         }
-        for (X509Certificate certificate : candidates) {
+        // try the configured certificate the message names first: during a rotation the others would
+        // only fail (and Santuario logs each failure)
+        List<X509Certificate> ordered = new ArrayList<>(candidates);
+        ordered.sort(java.util.Comparator.comparing(
+                (X509Certificate c) -> carried.stream().noneMatch(k -> sameCertificate(k, c))));
+        for (X509Certificate certificate : ordered) {
             if (verifiesWith(signature, signed, certificate)) {
                 if (expected.now().isAfter(certificate.getNotAfter().toInstant())) {
                     return Checked.failed(SamlRejectReason.CERTIFICATE_EXPIRED, "the " + what
