@@ -38,6 +38,16 @@ class PackageRulesTest {
     }
 
     @Test
+    void santuarioStaysBehindTheSamlSeam() {
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.saml.internal..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.xml.security..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.saml..")
+                .should().dependOnClassesThat().resideInAPackage("io.gatehouse.saml.internal..")
+                .check(CLASSES);
+    }
+
+    @Test
     void registryIsTheOnlyWriterOfIdentityProviders() {
         noClasses().that().resideOutsideOfPackage("io.gatehouse.idp")
                 .should().dependOnClassesThat().haveSimpleName("IdentityProviderStore")

@@ -1,0 +1,69 @@
+package io.gatehouse.saml;
+
+/** Why a SAML Response was refused: a stable code for events and tests, a title and a hint for people. */
+public enum SamlRejectReason {
+    MALFORMED("saml.malformed", "The SAML response is not a well-formed SAML 2.0 Response",
+            "Check that the identity provider posts a SAMLResponse with the HTTP-POST binding."),
+    TOO_LARGE("saml.too_large", "The SAML response is too large",
+            "Trim the attributes the identity provider releases (e.g. large group lists)."),
+    DUPLICATE_ID("saml.duplicate_id", "Two elements of the SAML response carry the same ID",
+            "A legitimate identity provider never does this; it is a signature wrapping attempt."),
+    STATUS_NOT_SUCCESS("saml.status_not_success", "The identity provider reported a failure",
+            "Look at the status code and at the identity provider's logs (user not assigned to the app?)."),
+    ASSERTION_COUNT("saml.assertion_count", "The response must carry exactly one assertion, directly in the Response",
+            "Extra or misplaced assertions are refused as a signature wrapping defence."),
+    DECRYPTION_FAILED("saml.decryption_failed", "The encrypted assertion could not be decrypted",
+            "The identity provider must encrypt for the current SP encryption certificate (RSA-OAEP, AES-GCM or AES-CBC)."),
+    SIGNATURE_MISSING("saml.signature_missing", "A required signature is missing",
+            "Have the identity provider sign the response and/or the assertion as configured."),
+    SIGNATURE_INVALID("saml.signature_invalid", "The signature does not verify",
+            "The message was altered, or the signature does not cover the element it sits in."),
+    SIGNATURE_ALGORITHM_REFUSED("saml.signature_algorithm_refused", "The signature uses a refused algorithm or transform",
+            "Use RSA or ECDSA with SHA-256 or stronger, exclusive canonicalization and the enveloped-signature transform."),
+    CERTIFICATE_EXPIRED("saml.certificate_expired", "The identity provider's signing certificate has expired",
+            "The identity provider should sign with a current certificate; update the trusted certificate."),
+    CERTIFICATE_UNTRUSTED("saml.certificate_untrusted", "The signature was made with a key that is not trusted",
+            "The identity provider's signing certificate may have rotated: refresh its metadata or certificates."),
+    ISSUER_MISMATCH("saml.issuer_mismatch", "The issuer is not the configured identity provider",
+            "Compare the identity provider's entity ID with the configured one."),
+    DESTINATION_MISMATCH("saml.destination_mismatch", "The response was sent to another destination",
+            "The identity provider's ACS URL must be exactly Gatehouse's ACS URL."),
+    RECIPIENT_MISMATCH("saml.recipient_mismatch", "The assertion's bearer confirmation is for another recipient",
+            "The identity provider's ACS URL (recipient) must be exactly Gatehouse's ACS URL."),
+    IN_RESPONSE_TO_MISMATCH("saml.in_response_to_mismatch", "The response does not answer this sign-in's request",
+            "Start the sign-in again from the application; the response may belong to another attempt."),
+    UNSOLICITED_REFUSED("saml.unsolicited_refused", "IdP-initiated sign-in is not allowed for this identity provider",
+            "Start the sign-in from the application, or allow IdP-initiated sign-in in the settings."),
+    AUDIENCE_MISMATCH("saml.audience_mismatch", "The assertion is not addressed to this service provider",
+            "The audience (Entity ID / Identifier) configured at the identity provider must be Gatehouse's SP entity ID."),
+    NOT_YET_VALID("saml.not_yet_valid", "The assertion is not valid yet",
+            "The clocks of the identity provider and Gatehouse differ; check NTP or raise the clock skew."),
+    EXPIRED("saml.expired", "The assertion has expired",
+            "The response arrived too late or the clocks differ; check NTP or raise the clock skew."),
+    SUBJECT_MISSING("saml.subject_missing", "The assertion has no usable subject",
+            "The assertion needs a NameID and a bearer SubjectConfirmation."),
+    AUTHN_STATEMENT_MISSING("saml.authn_statement_missing", "The assertion has no authentication statement",
+            "A Web SSO assertion must contain an AuthnStatement.");
+
+    private final String code;
+    private final String title;
+    private final String hint;
+
+    SamlRejectReason(String code, String title, String hint) {
+        this.code = code;
+        this.title = title;
+        this.hint = hint;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String hint() {
+        return hint;
+    }
+}

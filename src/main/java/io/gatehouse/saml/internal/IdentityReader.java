@@ -1,0 +1,118 @@
+package io.gatehouse.saml.internal;
+
+import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
+
+import io.gatehouse.saml.SamlExpectation;
+import io.gatehouse.saml.SamlIdentity;
+import io.gatehouse.saml.SamlRejectReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.w3c.dom.Element;
+
+/** Step 10: the identity, read from the verified Assertion element and nothing else. */
+public final class IdentityReader {
+    static final String UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
+    static final String EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    private static final List<String> EMAIL = List.of("email", "mail", "emailaddress",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "urn:oid:0.9.2342.19200300.100.1.3");
+    private static final List<String> FIRST_NAME = List.of("givenName", "firstName", "first_name",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "urn:oid:2.5.4.42");
+    private static final List<String> LAST_NAME = List.of("surname", "sn", "lastName", "last_name",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4");
+    private static final List<String> GROUPS = List.of("groups", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+            "memberOf", "http://schemas.xmlsoap.org/claims/Group");
+
+    private IdentityReader() {
+    }
+
+    public static Checked<SamlIdentity> read(Element assertion, Instant expiresAt, SamlExpectation expected) {
+        Optional<Element> nameIdElement = SamlDom.child(assertion, ASSERTION, "Subject")
+                .flatMap(s -> SamlDom.child(s, ASSERTION, "NameID"));
+        String nameId = nameIdElement.map(SamlDom::text).orElse("");
+        if (nameId.isEmpty()) {
+            return Checked.failed(SamlRejectReason.SUBJECT_MISSING, nameIdElement.isEmpty()
+                    ? "the Subject has no NameID (encrypted NameIDs are not supported)" : "the NameID is empty");
+        }
+        String format = nameIdElement.flatMap(n -> SamlDom.attribute(n, "Format")).orElse(UNSPECIFIED);
+        Optional<Element> authn = SamlDom.child(assertion, ASSERTION, "AuthnStatement");
+        if (authn.isEmpty()) {
+            return Checked.failed(SamlRejectReason.AUTHN_STATEMENT_MISSING, "the Assertion has no AuthnStatement");
+        }
+        Optional<Instant> authnInstant = SamlDom.attribute(authn.get(), "AuthnInstant").flatMap(Times::parse);
+        if (authnInstant.isEmpty()) {
+            return Checked.failed(SamlRejectReason.MALFORMED, "the AuthnStatement has no valid AuthnInstant");
+        }
+        Optional<String> sessionEnd = SamlDom.attribute(authn.get(), "SessionNotOnOrAfter");
+        if (sessionEnd.isPresent()) {
+            Optional<Instant> end = Times.parse(sessionEnd.get());
+            if (end.isEmpty()) {
+                return Checked.failed(SamlRejectReason.MALFORMED, "SessionNotOnOrAfter is not a time");
+            }
+            if (Times.expired(end.get(), expected.now(), Duration.ofSeconds(expected.clockSkewSeconds()))) {
+                return Checked.failed(SamlRejectReason.EXPIRED, "the IdP session ended at " + end.get());
+            }
+        }
+        Map<String, List<String>> attributes = attributes(assertion);
+        Optional<String> email = first(attributes, EMAIL)
+                .or(() -> EMAIL_FORMAT.equals(format) ? Optional.of(nameId) : Optional.empty());
+        return Checked.passed(new SamlIdentity(SamlDom.attribute(assertion, "ID").orElseThrow(), expiresAt,
+                SamlDom.child(assertion, ASSERTION, "Issuer").map(SamlDom::text).orElseThrow(), nameId, format,
+                SamlDom.attribute(authn.get(), "SessionIndex"), authnInstant.get(), attributes, email,
+                first(attributes, FIRST_NAME), first(attributes, LAST_NAME), all(attributes, GROUPS)));
+    }
+
+    /** Every Attribute of every AttributeStatement by Name; nil values are left out, repeated names merge. */
+    private static Map<String, List<String>> attributes(Element assertion) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Element statement : SamlDom.children(assertion, ASSERTION, "AttributeStatement")) {
+            for (Element attribute : SamlDom.children(statement, ASSERTION, "Attribute")) {
+                Optional<String> name = SamlDom.attribute(attribute, "Name");
+                if (name.isEmpty()) {
+                    continue;
+                }
+                List<String> values = out.computeIfAbsent(name.get(), n -> new ArrayList<>());
+                for (Element value : SamlDom.children(attribute, ASSERTION, "AttributeValue")) {
+                    String nil = value.getAttributeNS(SamlDom.XSI, "nil");
+                    if (!nil.equals("true") && !nil.equals("1")) {
+                        values.add(SamlDom.text(value));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> first(Map<String, List<String>> attributes, List<String> names) {
+        for (String name : names) {
+            for (Map.Entry<String, List<String>> e : attributes.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    Optional<String> value = e.getValue().stream().filter(v -> !v.isBlank()).findFirst();
+                    if (value.isPresent()) {
+                        return value;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> all(Map<String, List<String>> attributes, List<String> names) {
+        Set<String> lowerNames = new LinkedHashSet<>();
+        names.forEach(n -> lowerNames.add(n.toLowerCase(Locale.ROOT)));
+        Set<String> out = new LinkedHashSet<>();
+        attributes.forEach((name, values) -> {
+            if (lowerNames.contains(name.toLowerCase(Locale.ROOT))) {
+                values.stream().filter(v -> !v.isBlank()).forEach(out::add);
+            }
+        });
+        return List.copyOf(out);
+    }
+}
