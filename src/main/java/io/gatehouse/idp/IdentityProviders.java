@@ -35,6 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Service
 public class IdentityProviders {
+    /** When each provider's metadata was last re-read for an unknown signing key (per node; a cache). */
+    private final java.util.Map<String, Instant> unknownKeyRefreshes = new java.util.concurrent.ConcurrentHashMap<>();
     private final IdentityProviderStore store;
     private final Orgs orgs;
     private final AuditLog audit;
@@ -247,6 +249,35 @@ public class IdentityProviders {
             }
         }
         return refreshed;
+    }
+
+    /**
+     * Re-reads a metadata URL at once because a response was signed by a key the IdP's certificates
+     * don't include (a rotation). At most once per five minutes per provider, so that forged
+     * responses cannot make Gatehouse hammer the IdP. Present only when the certificates changed.
+     */
+    public Optional<IdentityProvider> refreshSigningKeys(IdentityProvider idp, Instant now) {
+        if (!(idp.settings() instanceof SamlSettings saml)
+                || !(saml.source() instanceof SamlSettings.SamlSource.MetadataUrl)) {
+            return Optional.empty();
+        }
+        Instant last = unknownKeyRefreshes.get(idp.id());
+        if (last != null && now.isBefore(last.plusSeconds(300))) {
+            return Optional.empty();
+        }
+        unknownKeyRefreshes.put(idp.id(), now);
+        try {
+            IdentityProvider refreshed = refresh(idp, "system:unknown-signing-key", now);
+            SamlSettings after = (SamlSettings) refreshed.settings();
+            return after.resolved().trust().equals(saml.resolved().trust()) ? Optional.empty() : Optional.of(refreshed);
+        } catch (ProblemException e) {
+            ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+            details.put("code", e.errors().isEmpty() ? e.errorCode().code() : e.errors().getFirst().code());
+            details.put("detail", e.getMessage());
+            audit.configurationChanged(idp.org(), "identity_provider.metadata_refresh_failed",
+                    "system:unknown-signing-key", idp.alias().value(), details);
+            return Optional.empty();
+        }
     }
 
     static boolean metadataDue(SamlSettings saml, Instant now) {

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** What a SAML Response must match for one sign-in: who we are, whom we trust, the request it answers, when. */
-public record SamlExpectation(String spEntityId, String acsUrl, String idpEntityId, CertificateTrust trust,
+public record SamlExpectation(String spEntityId, String acsUrl, Optional<String> idpEntityId, CertificateTrust trust,
                               boolean wantResponseSigned, boolean wantAssertionsSigned, boolean allowSha1,
                               boolean allowIdpInitiated, int clockSkewSeconds, Optional<String> inResponseTo,
                               List<PrivateKey> decryptionKeys, Instant now) {

@@ -65,8 +65,13 @@ class SamlSignInStarter implements io.gatehouse.signin.SignInStarter {
         Document request = AuthnRequestXml.document(new AuthnRequestXml.Request(attempt.requestId(), now,
                 endpoint.get().location(), sp.acsUrl(), sp.entityId(), options.nameIdFormat(), options.forceAuthn(),
                 !options.disableRequestedAuthnContext()));
-        Optional<KeyAndCertificate> signer = options.signAuthnRequests()
-                ? spKeys.active(idp.id(), SpKeys.Use.SIGNING) : Optional.empty();
+        Optional<KeyAndCertificate> signer = Optional.empty();
+        if (options.signAuthnRequests()) {
+            // keys are normally assigned in the background right after creation; never send unsigned instead
+            spKeys.ensure(idp.id(), now);
+            signer = Optional.of(spKeys.active(idp.id(), SpKeys.Use.SIGNING)
+                    .orElseThrow(() -> new IllegalStateException("no active SP signing key")));
+        }
         if (endpoint.get().binding() == SamlBinding.HTTP_POST) {
             return postForm(endpoint.get().location(), AuthnRequestXml.postValue(request, signer,
                     options.signatureAlgorithm()), attempt.id());

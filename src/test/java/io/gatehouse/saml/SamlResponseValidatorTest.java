@@ -184,7 +184,7 @@ class SamlResponseValidatorTest {
     @Test
     void expectationFromRegisteredSettings() {
         var settings = new io.gatehouse.idp.SamlSettings(new io.gatehouse.idp.SamlSettings.SamlSource.MetadataXml("<x/>"),
-                new io.gatehouse.idp.SamlSettings.ResolvedSamlIdp(IDP_ENTITY_ID, List.of(), List.of(),
+                new io.gatehouse.idp.SamlSettings.ResolvedSamlIdp(Optional.of(IDP_ENTITY_ID), List.of(), List.of(),
                         new io.gatehouse.idp.SamlSettings.CertificateTrust.Pinned(List.of(TestCertificates.pem(IDP.certificate()))),
                         List.of(), Optional.empty(), Optional.empty(), Optional.empty()),
                 new io.gatehouse.idp.SamlSettings.SamlOptions(io.gatehouse.idp.saml.SamlBinding.HTTP_POST, false, true,
@@ -195,5 +195,16 @@ class SamlResponseValidatorTest {
 
         accepted(TestSamlResponses.okta(IDP, REQUEST, now).base64(), expected);
         assertThat(expected.toString()).contains("1 redacted").doesNotContain("modulus");
+    }
+
+    @Test
+    void withoutAConfiguredEntityIdThePinnedCertificateAuthenticatesButAnIssuerIsStillRequired() {
+        SamlExpectation noEntityId = TestSamlResponses.expectation(IDP.certificate(), REQUEST, now).idpEntityId(null)
+                .build();
+        accepted(TestSamlResponses.okta(IDP, REQUEST, now).base64(), noEntityId);
+        SamlValidationResult noIssuer = validator.validate(TestSamlResponses.okta(IDP, REQUEST, now).issuer("").base64(),
+                noEntityId);
+        assertThat(noIssuer).isInstanceOfSatisfying(SamlValidationResult.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(SamlRejectReason.ISSUER_MISMATCH));
     }
 }

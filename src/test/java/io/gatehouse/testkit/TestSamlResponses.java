@@ -325,7 +325,7 @@ public final class TestSamlResponses {
         public ExpectationBuilder now(Instant v) { now = v; return this; }
 
         public SamlExpectation build() {
-            return new SamlExpectation(spEntityId, acsUrl, idpEntityId, trust, wantResponseSigned, wantAssertionsSigned,
+            return new SamlExpectation(spEntityId, acsUrl, Optional.ofNullable(idpEntityId), trust, wantResponseSigned, wantAssertionsSigned,
                     allowSha1, allowIdpInitiated, clockSkewSeconds, Optional.ofNullable(inResponseTo), decryptionKeys, now);
         }
     }

@@ -19,9 +19,15 @@ public final class AssertionChecks {
 
     public static Optional<Rejected> issuer(Element assertion, SamlExpectation expected) {
         String issuer = SamlDom.child(assertion, ASSERTION, "Issuer").map(SamlDom::text).orElse("");
-        return issuer.equals(expected.idpEntityId()) ? Optional.empty()
+        if (expected.idpEntityId().isEmpty()) {
+            // no entity ID configured: the pinned certificate authenticates the IdP, but an Issuer is still required
+            return issuer.isBlank() ? Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH,
+                    "the Assertion has no Issuer")) : Optional.empty();
+        }
+        String wanted = expected.idpEntityId().get();
+        return issuer.equals(wanted) ? Optional.empty()
                 : Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the Assertion issuer "
-                        + SamlDom.quote(issuer) + " is not " + SamlDom.quote(expected.idpEntityId())));
+                        + SamlDom.quote(issuer) + " is not " + SamlDom.quote(wanted)));
     }
 
     /**

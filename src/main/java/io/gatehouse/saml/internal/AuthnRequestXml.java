@@ -25,7 +25,7 @@ import org.apache.xml.security.c14n.Canonicalizer;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
-import org.apache.xml.security.utils.Constants;
+import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -55,6 +55,8 @@ public final class AuthnRequestXml {
     public static Document document(Request r) {
         Document doc = newDocument();
         Element root = doc.createElementNS(PROTOCOL, "samlp:AuthnRequest");
+        // declared as attributes, not left to the serializer: canonicalization (so the signature) sees only attributes
+        root.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, "xmlns:samlp", PROTOCOL);
         root.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, "xmlns:saml", ASSERTION);
         root.setAttribute("ID", r.id());
         root.setAttribute("Version", "2.0");
@@ -130,7 +132,7 @@ public final class AuthnRequestXml {
                 Transforms transforms = new Transforms(doc);
                 transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
                 transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-                signature.addDocument("#" + root.getAttribute("ID"), transforms, Constants.ALGO_ID_DIGEST_SHA256);
+                signature.addDocument("#" + root.getAttribute("ID"), transforms, MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256);
                 signature.addKeyInfo(signer.get().certificate());
                 signature.sign(signer.get().privateKey());
             } catch (XMLSecurityException e) {

@@ -30,9 +30,9 @@ public final class ResponseChecks {
 
     public static Optional<Rejected> issuer(Element response, SamlExpectation expected) {
         return SamlDom.child(response, ASSERTION, "Issuer").map(SamlDom::text)
-                .filter(issuer -> !issuer.equals(expected.idpEntityId()))
+                .filter(issuer -> expected.idpEntityId().filter(e -> !issuer.equals(e)).isPresent())
                 .map(issuer -> new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the Response issuer "
-                        + SamlDom.quote(issuer) + " is not " + SamlDom.quote(expected.idpEntityId())));
+                        + SamlDom.quote(issuer) + " is not " + SamlDom.quote(expected.idpEntityId().orElseThrow())));
     }
 
     /** The Destination may be absent on an unsigned Response, never on a signed one (SAML bindings 3.5.5.2). */

@@ -1,0 +1,132 @@
+package io.gatehouse.saml;
+
+import io.gatehouse.crypto.PrivateKeys;
+import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.IdpAlias;
+import io.gatehouse.idp.SamlSettings;
+import io.gatehouse.idp.SpEndpoints;
+import io.gatehouse.idp.saml.SpKeys;
+import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.SignInAttempt;
+import io.gatehouse.signin.SignInAttempts;
+import io.gatehouse.signin.SignInFailure;
+import io.gatehouse.signin.SignInOutcomes;
+import io.gatehouse.tenancy.OrgId;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /sso/{org}/{alias}/saml/acs}: the IdP's answer. The sign-in attempt is claimed once,
+ * the Response validated against this IdP's configuration only, the assertion ID recorded against
+ * replay, and the identity handed on; every refusal becomes an event with its reason code.
+ */
+@RestController
+class AcsController {
+    private static final int MAX_RELAY_STATE = 80;
+    private final IdentityProviders registry;
+    private final SignInAttempts attempts;
+    private final SpKeys spKeys;
+    private final AssertionReplayCache replays;
+    private final SignInOutcomes outcomes;
+    private final SamlResponseValidator validator = new SamlResponseValidator();
+    private final Clock clock;
+
+    AcsController(IdentityProviders registry, SignInAttempts attempts, SpKeys spKeys, AssertionReplayCache replays,
+                  SignInOutcomes outcomes, Clock clock) {
+        this.registry = registry;
+        this.attempts = attempts;
+        this.spKeys = spKeys;
+        this.replays = replays;
+        this.outcomes = outcomes;
+        this.clock = clock;
+    }
+
+    @PostMapping("/sso/{org}/{alias}/saml/acs")
+    ResponseEntity<String> acs(@PathVariable String org, @PathVariable String alias,
+                               @RequestParam(name = "SAMLResponse", required = false) String samlResponse,
+                               @RequestParam(name = "RelayState", required = false) String relayState) {
+        Instant now = clock.instant();
+        Optional<OrgId> orgId = OrgId.parse(org);
+        Optional<IdentityProvider> found = orgId.flatMap(o -> IdpAlias.parse(alias).flatMap(a -> registry.lookup(o, a)))
+                .filter(i -> i.settings() instanceof SamlSettings);
+        if (orgId.isEmpty() || found.isEmpty() || !found.get().enabled()) {
+            return SignInOutcomes.page(org404(), "No such sign-in",
+                    "<p>This sign-in endpoint is not (or no longer) valid.</p>");
+        }
+        IdentityProvider idp = found.get();
+        if (samlResponse == null || samlResponse.isBlank()) {
+            return outcomes.failed(idp.org(), found, alias, SignInFailure.of("saml.response_missing",
+                    "No SAMLResponse was posted", "The identity provider must post the response with HTTP-POST."));
+        }
+        Optional<SignInAttempt> attempt = Optional.ofNullable(relayState).filter(r -> r.length() <= MAX_RELAY_STATE)
+                .flatMap(r -> attempts.claim(r, now));
+        if (attempt.isPresent() && !attempt.get().idpId().equals(idp.id())) {
+            return outcomes.failed(idp.org(), found, alias, SignInFailure.of("signin.attempt_mismatch",
+                    "The response arrived for another identity provider than the sign-in started with",
+                    "Start the sign-in again from the application."));
+        }
+        SamlSettings saml = (SamlSettings) idp.settings();
+        if (attempt.isEmpty() && relayState != null && !relayState.isEmpty() && !saml.options().allowIdpInitiated()) {
+            return outcomes.failed(idp.org(), found, alias, SignInFailure.of("signin.attempt_unknown",
+                    "The sign-in expired, was already completed, or was never started here",
+                    "Start the sign-in again from the application (a sign-in must finish within "
+                            + SignInAttempts.LIFETIME.toMinutes() + " minutes)."));
+        }
+        SamlValidationResult result = validate(idp, samlResponse, attempt, now);
+        if (result instanceof SamlValidationResult.Rejected rejected
+                && rejected.reason() == SamlRejectReason.CERTIFICATE_UNTRUSTED) {
+            // the IdP may have rotated its key: re-read its metadata once (rate-limited), then judge again
+            Optional<IdentityProvider> refreshed = registry.refreshSigningKeys(idp, now);
+            if (refreshed.isPresent()) {
+                idp = refreshed.get();
+                result = validate(idp, samlResponse, attempt, now);
+            }
+        }
+        return switch (result) {
+            case SamlValidationResult.Rejected r -> outcomes.failed(idp.org(), Optional.of(idp), alias,
+                    new SignInFailure(r.reason().code(), r.reason().title(), r.reason().hint(), r.detail()));
+            case SamlValidationResult.Accepted a -> {
+                if (!replays.firstUse(idp.id(), a.identity().assertionId(), a.identity().expiresAt(), now)) {
+                    yield outcomes.failed(idp.org(), Optional.of(idp), alias, new SignInFailure("saml.replayed",
+                            "This assertion was already used", "A response can be used once; sign in again.",
+                            "assertion " + a.identity().assertionId()));
+                }
+                yield outcomes.succeeded(brokered(idp, a.identity()));
+            }
+        };
+    }
+
+    private SamlValidationResult validate(IdentityProvider idp, String samlResponse, Optional<SignInAttempt> attempt,
+                                          Instant now) {
+        SamlSettings saml = (SamlSettings) idp.settings();
+        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        spKeys.ensure(idp.id(), now);
+        List<PrivateKey> keys = new ArrayList<>(spKeys.privateKeys(idp.id(), SpKeys.Use.ENCRYPTION));
+        idp.secrets().decryptionPrivateKey().ifPresent(k -> keys.add(PrivateKeys.parsePem(k.value())));
+        SamlExpectation expected = SamlExpectation.of(saml, sp.entityId(), sp.acsUrl(),
+                attempt.map(SignInAttempt::requestId), keys, now);
+        return validator.validate(samlResponse, expected);
+    }
+
+    static BrokeredIdentity brokered(IdentityProvider idp, SamlIdentity s) {
+        Optional<String> name = s.firstName().isPresent() || s.lastName().isPresent()
+                ? Optional.of((s.firstName().orElse("") + " " + s.lastName().orElse("")).strip()) : Optional.empty();
+        return new BrokeredIdentity(idp.org(), idp.id(), idp.alias(), idp.settings().protocol(), s.nameId(),
+                Optional.of(s.nameIdFormat()), s.sessionIndex(), s.email(), Optional.empty(), s.firstName(),
+                s.lastName(), name, s.groups(), s.attributes());
+    }
+
+    private static org.springframework.http.HttpStatus org404() {
+        return org.springframework.http.HttpStatus.NOT_FOUND;
+    }
+}
