@@ -478,7 +478,24 @@ class SamlResponseValidatorAttackTests {
             TestSamlResponses.firstChild(outer, SAML, "AttributeStatement").appendChild(inner);
             TestSamlResponses.sign(outer, Signing.with(IDP));
             TestSamlResponses.encrypt(outer, SP.certificate(), org.apache.xml.security.encryption.XMLCipher.AES_256_GCM);
+            // an unsigned Response gets one answer for every failure behind the encryption (no padding oracle)
+            rejected(encode(doc), expectation().decryptionKeys(SP.privateKey()), SamlRejectReason.DECRYPTION_FAILED);
+            // a signed Response cannot be altered, so the precise reason is safe to give
+            TestSamlResponses.sign(doc.getDocumentElement(), Signing.with(IDP));
             rejected(encode(doc), expectation().decryptionKeys(SP.privateKey()), SamlRejectReason.ASSERTION_COUNT);
+        }
+
+        @Test
+        void withAnUnsignedResponseEveryFailureBehindTheEncryptionLooksTheSame() {
+            accepted(response().encryptFor(SP.certificate()).base64(), expectation().decryptionKeys(SP.privateKey()));
+
+            // an assertion signed by someone else, then encrypted: not "signature invalid" but the one answer
+            KeyAndCertificate other = TestCertificates.valid("not-the-idp");
+            rejected(response().signAssertion(Signing.with(other)).encryptFor(SP.certificate()).base64(),
+                    expectation().decryptionKeys(SP.privateKey()), SamlRejectReason.DECRYPTION_FAILED);
+            rejected(response().encryptFor(SP.certificate()).base64(),
+                    expectation().decryptionKeys(TestCertificates.valid("other-sp").privateKey()),
+                    SamlRejectReason.DECRYPTION_FAILED);
         }
     }
 
