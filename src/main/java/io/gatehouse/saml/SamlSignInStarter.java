@@ -10,20 +10,17 @@ import io.gatehouse.idp.saml.SamlBinding;
 import io.gatehouse.idp.saml.SamlEndpoint;
 import io.gatehouse.idp.saml.SpKeys;
 import io.gatehouse.saml.internal.AuthnRequestXml;
+import io.gatehouse.saml.internal.SamlBindings;
 import io.gatehouse.signin.LoginRequest;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
 import io.gatehouse.signin.SignInOutcomes;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.HtmlUtils;
 import org.w3c.dom.Document;
 
 /**
@@ -32,7 +29,6 @@ import org.w3c.dom.Document;
  */
 @Component
 class SamlSignInStarter implements io.gatehouse.signin.SignInStarter {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
     private final IdentityProviders registry;
@@ -73,37 +69,16 @@ class SamlSignInStarter implements io.gatehouse.signin.SignInStarter {
                     .orElseThrow(() -> new IllegalStateException("no active SP signing key")));
         }
         if (endpoint.get().binding() == SamlBinding.HTTP_POST) {
-            return postForm(endpoint.get().location(), AuthnRequestXml.postValue(request, signer,
+            return PostForm.of(endpoint.get().location(), "SAMLRequest", SamlBindings.postValue(request, signer,
                     options.signatureAlgorithm()), attempt.id());
         }
         String location = endpoint.get().location();
-        String query = AuthnRequestXml.redirectQuery(request, attempt.id(), signer, options.signatureAlgorithm());
+        String query = SamlBindings.redirectQuery("SAMLRequest", request, attempt.id(), signer,
+                options.signatureAlgorithm());
         return ResponseEntity.status(HttpStatus.FOUND)
                 .header(HttpHeaders.LOCATION, location + (location.contains("?") ? "&" : "?") + query)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .build();
     }
 
-    /** The HTTP-POST binding: a form the browser submits at once (a button when scripts are off). */
-    static ResponseEntity<String> postForm(String action, String samlRequest, String relayState) {
-        byte[] nonceBytes = new byte[16];
-        RANDOM.nextBytes(nonceBytes);
-        String nonce = Base64.getEncoder().encodeToString(nonceBytes);
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signing in</title></head>"
-                + "<body><form method=\"post\" action=\"" + HtmlUtils.htmlEscape(action) + "\">"
-                + "<input type=\"hidden\" name=\"SAMLRequest\" value=\"" + HtmlUtils.htmlEscape(samlRequest) + "\">"
-                + "<input type=\"hidden\" name=\"RelayState\" value=\"" + HtmlUtils.htmlEscape(relayState) + "\">"
-                + "<noscript><button type=\"submit\">Continue to sign in</button></noscript></form>"
-                + "<script nonce=\"" + nonce + "\">document.forms[0].submit()</script></body></html>";
-        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML)
-                .header("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; form-action "
-                        + formAction(action) + "; frame-ancestors 'none'")
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(html);
-    }
-
-    private static String formAction(String action) {
-        java.net.URI uri = java.net.URI.create(action);
-        return uri.getScheme() + "://" + uri.getRawAuthority();
-    }
 }

@@ -3,8 +3,10 @@ package io.gatehouse.signin;
 import io.gatehouse.audit.AuditLog;
 import io.gatehouse.audit.EventCategory;
 import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.tenancy.OrgId;
 import java.net.URLEncoder;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import org.slf4j.MDC;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
@@ -27,10 +30,18 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class SignInOutcomes {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The cookie naming the browser's session at one IdP (its path is that IdP's). */
+    public static final String SESSION_COOKIE = "gatehouse_sso";
     private final AuditLog audit;
+    private final SsoSessions sessions;
+    private final IdentityProviders registry;
+    private final Clock clock;
 
-    SignInOutcomes(AuditLog audit) {
+    SignInOutcomes(AuditLog audit, SsoSessions sessions, IdentityProviders registry, Clock clock) {
         this.audit = audit;
+        this.sessions = sessions;
+        this.registry = registry;
+        this.clock = clock;
     }
 
     public ResponseEntity<String> failed(OrgId org, Optional<IdentityProvider> idp, String alias, SignInFailure failure) {
@@ -81,8 +92,53 @@ public class SignInOutcomes {
         for (Map.Entry<String, List<String>> a : identity.rawAttributes().entrySet()) {
             row(rows, "attribute " + a.getKey(), String.join(", ", a.getValue()));
         }
-        return page(HttpStatus.OK, "Signed in", "<p>Signed in through <code>" + escape(identity.org().value()) + "/"
-                + escape(identity.alias().value()) + "</code>.</p><table>" + rows + "</table>");
+        SsoSessions.SsoSession session = sessions.open(identity, clock.instant());
+        ResponseEntity<String> page = page(HttpStatus.OK, "Signed in", "<p>Signed in through <code>"
+                + escape(identity.org().value()) + "/" + escape(identity.alias().value()) + "</code>.</p><table>"
+                + rows + "</table><p><a href=\"logout\">Sign out</a></p>");
+        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                .header(HttpHeaders.SET_COOKIE, sessionCookie(identity, session.id(), SsoSessions.LIFETIME).toString())
+                .body(page.getBody());
+    }
+
+    /** Records a sign-out (asked by the user here, or by the IdP). */
+    public void signedOut(IdentityProvider idp, SsoSessions.SsoSession session, String type) {
+        ObjectNode details = JSON.createObjectNode();
+        details.put("subject", session.subject());
+        audit.record(Optional.of(idp.org()), EventCategory.SIGN_IN, type, "idp:" + idp.alias().value(),
+                idp.alias().value(), details);
+    }
+
+    /** A logout message from the IdP refused; the event says why, the page does not. */
+    public ResponseEntity<String> logoutRefused(IdentityProvider idp, SignInFailure failure) {
+        ObjectNode details = JSON.createObjectNode();
+        details.put("reason", failure.code());
+        details.put("explanation", failure.title());
+        if (!failure.detail().isEmpty()) {
+            details.put("detail", failure.detail());
+        }
+        audit.record(Optional.of(idp.org()), EventCategory.SIGN_IN, "sign_out.refused", "idp:" + idp.alias().value(),
+                idp.alias().value(), details);
+        return page(HttpStatus.BAD_REQUEST, "Sign-out failed", "<p>" + escape(failure.title()) + ".</p><p>Reason code: <code>"
+                + escape(failure.code()) + "</code>; trace id <code>" + escape(traceId()) + "</code>.</p>");
+    }
+
+    /** Where a finished logout lands: the IdP's logout_redirect_url, else a plain page. */
+    public ResponseEntity<String> afterLogout(IdentityProvider idp) {
+        return idp.logoutRedirectUrl()
+                .map(url -> ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, url)
+                        .<String>build())
+                .orElseGet(() -> page(HttpStatus.OK, "Signed out", "<p>You are signed out.</p>"));
+    }
+
+    /** The session cookie for the IdP's path; an empty value and zero age clears it. */
+    public ResponseCookie sessionCookie(BrokeredIdentity identity, String value, java.time.Duration maxAge) {
+        return sessionCookie(identity.org(), identity.alias().value(), value, maxAge);
+    }
+
+    public ResponseCookie sessionCookie(OrgId org, String alias, String value, java.time.Duration maxAge) {
+        return ResponseCookie.from(SESSION_COOKIE, value).httpOnly(true).secure(registry.baseUrl().startsWith("https:"))
+                .sameSite("Lax").path("/sso/" + org.value() + "/" + alias + "/").maxAge(maxAge).build();
     }
 
     private static void row(StringBuilder rows, String name, String value) {

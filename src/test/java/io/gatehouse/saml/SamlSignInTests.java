@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -289,5 +290,145 @@ abstract class SamlSignInTests extends ApiTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(disabled.status()).isEqualTo(404);
         assertThat(disabled.text()).isEqualTo(unknown.text());
+    }
+
+    // ------------------------------------------------------------------ single logout
+
+    private static final String SLO_URL = "https://idp.acme.example/slo";
+
+    /** Signs in through the redirect binding and returns the session cookie. */
+    private String signIn(String sessionIndex) throws Exception {
+        Started started = startRedirect("okta");
+        Reply result = postAcs("okta", response("okta", started.requestId()).sessionIndex(sessionIndex).base64(),
+                started.relayState());
+        assertThat(result.status()).as(result.text()).isEqualTo(200);
+        String cookie = result.header("Set-Cookie");
+        assertThat(cookie).startsWith("gatehouse_sso=").contains("HttpOnly", "Path=/sso/" + org + "/okta/",
+                "SameSite=Lax");
+        return cookie.substring(0, cookie.indexOf(';'));
+    }
+
+    private void withSlo() {
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key, ApiClient.parse("""
+                {"saml": {"slo_url": "%s"}, "logout_redirect_url": "https://app.acme.example/bye"}""".formatted(SLO_URL)))
+                .status()).isEqualTo(200);
+    }
+
+    private String signedLogoutMessage(Document doc, KeyAndCertificate signer) {
+        TestSamlResponses.sign(doc.getDocumentElement(), TestSamlResponses.Signing.with(signer));
+        return Base64.getEncoder().encodeToString(io.gatehouse.saml.internal.SamlBindings.serialize(doc));
+    }
+
+    private Reply postSlo(String parameter, String message) {
+        return api.send("POST", "/sso/" + org + "/okta/saml/slo", null, "application/x-www-form-urlencoded",
+                (parameter + "=" + URLEncoder.encode(message, StandardCharsets.UTF_8) + "&RelayState=idp-state")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void spInitiatedLogoutSendsASignedLogoutRequestAndTheIdpsAnswerLandsOnTheLogoutUrl() throws Exception {
+        withSlo();
+        String cookie = signIn("_idp-session-1");
+        Reply logout = api.get("/sso/" + org + "/okta/logout", null, "Cookie", cookie);
+        assertThat(logout.status()).isEqualTo(302);
+        assertThat(logout.header("Set-Cookie")).contains("Max-Age=0");
+        URI location = URI.create(logout.header("Location"));
+        assertThat(location.getScheme() + "://" + location.getHost() + location.getPath()).isEqualTo(SLO_URL);
+        String raw = location.getRawQuery();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : raw.split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        Signature verifier = Signature.getInstance("SHA256withRSA");
+        verifier.initVerify(spCertificate("okta", "signing"));
+        verifier.update(raw.substring(0, raw.indexOf("&Signature=")).getBytes(StandardCharsets.US_ASCII));
+        assertThat(verifier.verify(Base64.getDecoder().decode(query.get("Signature")))).isTrue();
+        Document request = TestSamlResponses.parse(inflate(Base64.getDecoder().decode(query.get("SAMLRequest"))));
+        assertThat(request.getDocumentElement().getLocalName()).isEqualTo("LogoutRequest");
+        assertThat(request.getElementsByTagNameNS(TestSamlResponses.SAML, "NameID").item(0).getTextContent())
+                .isEqualTo("alice@acme.example");
+        assertThat(request.getElementsByTagNameNS(TestSamlResponses.SAMLP, "SessionIndex").item(0).getTextContent())
+                .isEqualTo("_idp-session-1");
+
+        String sloUrl = idp("okta").at("/sp/slo_url").asString();
+        Document answer = io.gatehouse.saml.internal.LogoutXml.response("_idp-answer-1", Instant.now(), sloUrl,
+                TestSamlResponses.IDP_ENTITY_ID, request.getDocumentElement().getAttribute("ID"),
+                "urn:oasis:names:tc:SAML:2.0:status:Success");
+        String signedAnswer = signedLogoutMessage(answer, IDP);
+        Reply done = postSlo("SAMLResponse", signedAnswer);
+        assertThat(done.status()).as(done.text()).isEqualTo(303);
+        assertThat(done.header("Location")).isEqualTo("https://app.acme.example/bye");
+        // the same answer twice answers nothing
+        Reply again = postSlo("SAMLResponse", signedAnswer);
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.text()).contains("saml.in_response_to_mismatch");
+    }
+
+    @Test
+    void idpInitiatedLogoutEndsTheSessionAndIsAnsweredWithASignedLogoutResponse() throws Exception {
+        withSlo();
+        String cookie = signIn("_idp-session-2");
+        String sloUrl = idp("okta").at("/sp/slo_url").asString();
+        Document request = io.gatehouse.saml.internal.LogoutXml.request("_idp-logout-1", Instant.now(), sloUrl,
+                TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.of(TestSamlResponses.EMAIL_FORMAT),
+                Optional.of("_idp-session-2"));
+        Reply r = postSlo("SAMLRequest", signedLogoutMessage(request, IDP));
+        assertThat(r.status()).as(r.text()).isEqualTo(302);
+        URI location = URI.create(r.header("Location"));
+        assertThat(location.getScheme() + "://" + location.getHost() + location.getPath()).isEqualTo(SLO_URL);
+        assertThat(location.getRawQuery()).contains("SigAlg=", "Signature=", "RelayState=idp-state");
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : location.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        Document answer = TestSamlResponses.parse(inflate(Base64.getDecoder().decode(query.get("SAMLResponse"))));
+        assertThat(answer.getDocumentElement().getAttribute("InResponseTo")).isEqualTo("_idp-logout-1");
+        assertThat(lastSignInEvent().get("type").asString()).isEqualTo("sign_out.idp_initiated");
+        // the session is over: logging out here no longer involves the IdP
+        Reply logout = api.get("/sso/" + org + "/okta/logout", null, "Cookie", cookie);
+        assertThat(logout.status()).isEqualTo(303);
+        assertThat(logout.header("Location")).isEqualTo("https://app.acme.example/bye");
+    }
+
+    @Test
+    void aLogoutRequestMustBeSignedByTheIdp() throws Exception {
+        withSlo();
+        String sloUrl = idp("okta").at("/sp/slo_url").asString();
+        Document unsigned = io.gatehouse.saml.internal.LogoutXml.request("_l1", Instant.now(), sloUrl,
+                TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
+        Reply r = postSlo("SAMLRequest", Base64.getEncoder().encodeToString(
+                io.gatehouse.saml.internal.SamlBindings.serialize(unsigned)));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.text()).contains("saml.signature_missing");
+        Document forged = io.gatehouse.saml.internal.LogoutXml.request("_l2", Instant.now(), sloUrl,
+                TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
+        Reply f = postSlo("SAMLRequest", signedLogoutMessage(forged, TestCertificates.valid("attacker")));
+        assertThat(f.status()).isEqualTo(400);
+        assertThat(f.text()).contains("saml.signature_invalid");
+        Document twin = io.gatehouse.saml.internal.LogoutXml.request("_l3", Instant.now(), sloUrl,
+                TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
+        assertThat(postSlo("SAMLRequest", signedLogoutMessage(twin, IDP)).status()).isEqualTo(302);
+        Document elsewhere = io.gatehouse.saml.internal.LogoutXml.request("_l4", Instant.now(),
+                "https://other.example/slo", TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(),
+                Optional.empty());
+        assertThat(postSlo("SAMLRequest", signedLogoutMessage(elsewhere, IDP)).text())
+                .contains("saml.destination_mismatch");
+    }
+
+    @Test
+    void aRedirectBindingLogoutRequestIsCheckedOverItsQuery() throws Exception {
+        withSlo();
+        String sloUrl = idp("okta").at("/sp/slo_url").asString();
+        Document request = io.gatehouse.saml.internal.LogoutXml.request("_l5", Instant.now(), sloUrl,
+                TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
+        String query = io.gatehouse.saml.internal.SamlBindings.redirectQuery("SAMLRequest", request, "rs",
+                Optional.of(IDP), io.gatehouse.idp.saml.SignatureAlgorithm.RSA_SHA256);
+        assertThat(api.get("/sso/" + org + "/okta/saml/slo?" + query, null).status()).isEqualTo(302);
+        String tampered = query.replace("RelayState=rs", "RelayState=other");
+        Reply r = api.get("/sso/" + org + "/okta/saml/slo?" + tampered, null);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.text()).contains("saml.signature_invalid");
     }
 }

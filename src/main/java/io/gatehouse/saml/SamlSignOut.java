@@ -1,0 +1,85 @@
+package io.gatehouse.saml;
+
+import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.SamlSettings;
+import io.gatehouse.idp.SpEndpoints;
+import io.gatehouse.idp.saml.SamlBinding;
+import io.gatehouse.idp.saml.SamlEndpoint;
+import io.gatehouse.idp.saml.SpKeys;
+import io.gatehouse.saml.internal.LogoutXml;
+import io.gatehouse.saml.internal.SamlBindings;
+import io.gatehouse.signin.SignOutStarter;
+import io.gatehouse.signin.SsoSessions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.w3c.dom.Document;
+
+/**
+ * SP-initiated single logout: a LogoutRequest for the session's NameID and SessionIndex, always
+ * signed with the IdP's SP key, sent by the binding of the IdP's logout endpoint.
+ */
+@Component
+class SamlSignOut implements SignOutStarter {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final IdentityProviders registry;
+    private final SpKeys spKeys;
+    private final SsoSessions sessions;
+
+    SamlSignOut(IdentityProviders registry, SpKeys spKeys, SsoSessions sessions) {
+        this.registry = registry;
+        this.spKeys = spKeys;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.SAML;
+    }
+
+    @Override
+    public Optional<ResponseEntity<String>> signOut(IdentityProvider idp, SsoSessions.SsoSession session, Instant now) {
+        SamlSettings saml = (SamlSettings) idp.settings();
+        Optional<SamlEndpoint> slo = saml.resolved().slo();
+        if (slo.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = "_" + HexFormat.of().formatHex(random(20));
+        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        Document request = LogoutXml.request(id, now, slo.get().location(), sp.entityId(), session.subject(),
+                session.nameIdFormat(), session.sessionIndex());
+        spKeys.ensure(idp.id(), now);
+        Optional<KeyAndCertificate> signer = spKeys.active(idp.id(), SpKeys.Use.SIGNING);
+        sessions.endWithLogoutRequest(session.id(), id, now);
+        return Optional.of(send(slo.get(), "SAMLRequest", request, signer, saml));
+    }
+
+    /** Sends a logout message by the endpoint's binding (also used to answer the IdP's own LogoutRequest). */
+    static ResponseEntity<String> send(SamlEndpoint endpoint, String parameter, Document message,
+                                       Optional<KeyAndCertificate> signer, SamlSettings saml) {
+        String location = parameter.equals("SAMLResponse") ? endpoint.responseLocation().orElse(endpoint.location())
+                : endpoint.location();
+        if (endpoint.binding() == SamlBinding.HTTP_POST) {
+            return PostForm.of(location, parameter, SamlBindings.postValue(message, signer,
+                    saml.options().signatureAlgorithm()), null);
+        }
+        String query = SamlBindings.redirectQuery(parameter, message, null, signer, saml.options().signatureAlgorithm());
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .header(HttpHeaders.LOCATION, location + (location.contains("?") ? "&" : "?") + query)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    private static byte[] random(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}
