@@ -47,6 +47,12 @@ public class AuditLog {
         record(Optional.of(org), EventCategory.CONFIGURATION, type, actor, target, details);
     }
 
+    /** Whether the org already has an event of this type about this target whose details mention the text. */
+    public boolean recorded(OrgId org, String type, String target, String detailText) {
+        return jdbc.sql("select count(*) from events where org_id = ? and type = ? and target = ? and details like ?")
+                .params(org.value(), type, target, "%" + detailText + "%").query(Integer.class).single() > 0;
+    }
+
     /** Newest first; {@code beforeId} is the paging cursor. */
     public List<AuditEvent> list(OrgId org, Optional<Long> beforeId, Optional<EventCategory> category, int limit) {
         StringBuilder sql = new StringBuilder("select * from events where org_id = ? and id < ?");

@@ -116,6 +116,12 @@ class IdentityProviderStore {
                 .params("%\"metadata_url\"%", limit).query(this::row).list();
     }
 
+    /** SAML providers, enabled or not (their certificates are watched for expiry). */
+    List<IdentityProvider> saml(int limit) {
+        return jdbc.sql("select * from identity_providers where protocol = 'saml' order by id limit ?")
+                .param(limit).query(this::row).list();
+    }
+
     /** How many providers the org has, and whether one already uses the alias: one statement. */
     record OrgUsage(int providers, boolean aliasTaken) {
     }

@@ -21,7 +21,7 @@ public final class IdentityProviderView {
     /** Read-only response fields a client may send back unchanged on PUT. */
     static final List<String> READ_ONLY_FIELDS = List.of("id", "org", "created_at", "updated_at", "mapper_count",
             "login_url", "sp", "certificates", "warnings", "redirect_uri", "jwks_url", "_links");
-    private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+    static final Duration EXPIRY_WARNING = Duration.ofDays(30);
     private static final Cache<String, CertificateSummary> CERTIFICATES = Caffeine.newBuilder().maximumSize(10_000).build();
 
     private IdentityProviderView() {

@@ -280,6 +280,37 @@ public class IdentityProviders {
         }
     }
 
+    /**
+     * Records an event, once per certificate, for every IdP signing certificate that expires within
+     * 30 days (or has expired), so that admins hear of it before sign-ins start failing.
+     */
+    public int warnOfExpiringCertificates(Instant now, int limit) {
+        int warned = 0;
+        for (IdentityProvider idp : store.saml(limit)) {
+            if (!(idp.settings() instanceof SamlSettings saml)
+                    || !(saml.resolved().trust() instanceof SamlSettings.CertificateTrust.Pinned pinned)) {
+                continue;
+            }
+            for (String pem : pinned.certificatesPem()) {
+                IdentityProviderView.CertificateSummary c = IdentityProviderView.summary(pem);
+                if (c.notAfter().isAfter(now.plus(IdentityProviderView.EXPIRY_WARNING))
+                        || audit.recorded(idp.org(), "identity_provider.certificate_expiring", idp.alias().value(),
+                        c.fingerprintSha256())) {
+                    continue;
+                }
+                ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+                details.put("fingerprint_sha256", c.fingerprintSha256());
+                details.put("subject", c.subject());
+                details.put("not_after", c.notAfter().toString());
+                details.put("expired", c.notAfter().isBefore(now));
+                audit.configurationChanged(idp.org(), "identity_provider.certificate_expiring", "system:certificate-watch",
+                        idp.alias().value(), details);
+                warned++;
+            }
+        }
+        return warned;
+    }
+
     static boolean metadataDue(SamlSettings saml, Instant now) {
         if (!(saml.source() instanceof SamlSettings.SamlSource.MetadataUrl)) {
             return false;

@@ -10,7 +10,10 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Re-fetches SAML metadata URLs on their schedule, once a minute looking for what is due. */
+/**
+ * Re-fetches SAML metadata URLs on their schedule (once a minute looking for what is due), and once
+ * an hour looks for IdP certificates about to expire.
+ */
 @Component
 class MetadataRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataRefresher.class);
@@ -29,9 +32,15 @@ class MetadataRefresher implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::refresh, 60, 60, TimeUnit.SECONDS);
     }
 
+    private java.time.Instant lastCertificateWatch = java.time.Instant.EPOCH;
+
     void refresh() {
         try {
             registry.refreshDueMetadata(clock.instant(), 10_000);
+            if (clock.instant().isAfter(lastCertificateWatch.plusSeconds(3600))) {
+                lastCertificateWatch = clock.instant();
+                registry.warnOfExpiringCertificates(clock.instant(), 100_000);
+            }
         } catch (RuntimeException e) {
             // a database hiccup must not end the schedule; the next round tries again
             LOG.warn("Metadata refresh round failed: {}", e.getClass().getSimpleName());

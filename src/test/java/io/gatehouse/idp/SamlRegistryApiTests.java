@@ -266,6 +266,22 @@ abstract class SamlRegistryApiTests extends ApiTest {
         }
     }
 
+    @Test
+    void aCertificateAboutToExpireIsAnnouncedOnceAsAnEvent() {
+        X509Certificate soon = TestCertificates.expiringInDays("expiring-soon", 10).certificate();
+        ObjectNode body = ApiClient.object().put("alias", "expiring").put("display_name", "E").put("protocol", "saml");
+        body.putObject("saml").put("entity_id", "https://idp.expiring.example").put("sso_url", "https://idp.expiring.example/sso")
+                .putArray("certificates").add(TestCertificates.pem(soon));
+        assertThat(api.post(base(), key, body).status()).isEqualTo(201);
+        registry.warnOfExpiringCertificates(Instant.now(), 100_000);
+        registry.warnOfExpiringCertificates(Instant.now(), 100_000);
+        JsonNode e = event("identity_provider.certificate_expiring");
+        assertThat(e.at("/details/fingerprint_sha256").asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(soon));
+        assertThat(e.at("/details/expired").asBoolean()).isFalse();
+        Reply events = api.get("/api/orgs/" + org + "/events?limit=100", ADMIN);
+        assertThat(events.text().split("certificate_expiring", -1)).hasSize(2);
+    }
+
     private JsonNode event(String type) {
         Reply events = api.get("/api/orgs/" + org + "/events?limit=100", ADMIN);
         assertThat(events.status()).as(events.text()).isEqualTo(200);
