@@ -47,9 +47,12 @@ public class IdentityProviders {
     private final IdentityProviderReader reader;
     private final GatehouseProperties properties;
     private final Striped<Lock> creationLocks = Striped.lock(64);
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     IdentityProviders(IdentityProviderStore store, Orgs orgs, AuditLog audit, SourceResolver resolver, SpKeys spKeys,
-                      TransactionTemplate tx, Clock clock, GatehouseProperties properties) {
+                      TransactionTemplate tx, Clock clock, GatehouseProperties properties,
+                      org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.orgs = orgs;
         this.audit = audit;
@@ -87,7 +90,9 @@ public class IdentityProviders {
         Lock orgLock = creationLocks.get(orgId.value());
         orgLock.lock();
         try {
-            return tx.execute(status -> insertChecked(caller, orgId, draft, idp, settings, now));
+            IdentityProvider created = tx.execute(status -> insertChecked(caller, orgId, draft, idp, settings, now));
+            events.publishEvent(new RegistryChanged(orgId));
+            return created;
         } catch (DuplicateKeyException e) {
             // the transaction is dead (PostgreSQL aborts it): work out which rule lost, outside it
             throw duplicate(idp);
@@ -176,7 +181,9 @@ public class IdentityProviders {
                 draft.provisioning(), draft.errorUrl(), draft.logoutRedirectUrl(), secrets, current.createdAt(), now,
                 current.version() + 1);
         try {
-            return tx.execute(status -> updateChecked(caller, orgId, current, idp));
+            IdentityProvider updated = tx.execute(status -> updateChecked(caller, orgId, current, idp));
+            events.publishEvent(new RegistryChanged(orgId));
+            return updated;
         } catch (DuplicateKeyException e) {
             throw duplicate(idp);
         }
@@ -218,6 +225,7 @@ public class IdentityProviders {
             audit.configurationChanged(orgId, "identity_provider.deleted", caller.actor(), alias,
                     IdentityProviderJson.requestView(current));
         });
+        events.publishEvent(new RegistryChanged(orgId));
     }
 
     /** Runs resolution again (metadata URL re-fetch, discovery) and saves what it found. */

@@ -3,12 +3,8 @@ package io.gatehouse.signin;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.IdpAlias;
-import io.gatehouse.idp.Protocol;
 import io.gatehouse.tenancy.OrgId;
 import java.time.Clock;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,13 +18,13 @@ import org.springframework.web.bind.annotation.RestController;
 class LoginController {
     private static final int MAX_HINT = 320;
     private final IdentityProviders registry;
-    private final Map<Protocol, SignInStarter> starters = new EnumMap<>(Protocol.class);
+    private final SignInStarts starts;
     private final Clock clock;
 
-    LoginController(IdentityProviders registry, List<SignInStarter> starters, Clock clock) {
+    LoginController(IdentityProviders registry, SignInStarts starts, Clock clock) {
         this.registry = registry;
+        this.starts = starts;
         this.clock = clock;
-        starters.forEach(s -> this.starters.put(s.protocol(), s));
     }
 
     @GetMapping("/sso/{org}/{alias}/login")
@@ -41,12 +37,7 @@ class LoginController {
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
                     "<p>This sign-in link is not (or no longer) valid. Ask your administrator for the right one.</p>");
         }
-        SignInStarter starter = starters.get(idp.get().settings().protocol());
-        if (starter == null) {
-            return SignInOutcomes.page(HttpStatus.NOT_IMPLEMENTED, "Sign-in not available",
-                    "<p>Sign-in with this kind of identity provider is not available yet.</p>");
-        }
         Optional<String> hint = Optional.ofNullable(loginHint).filter(h -> !h.isBlank() && h.length() <= MAX_HINT);
-        return starter.start(idp.get(), new LoginRequest(hint, Optional.empty()), clock.instant());
+        return starts.start(idp.get(), new LoginRequest(hint, Optional.empty()), clock.instant());
     }
 }

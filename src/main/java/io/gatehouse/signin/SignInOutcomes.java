@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,8 +37,11 @@ public class SignInOutcomes {
     private final SsoSessions sessions;
     private final IdentityProviders registry;
     private final Clock clock;
+    private final ObjectProvider<SignInCompletion> completions;
 
-    SignInOutcomes(AuditLog audit, SsoSessions sessions, IdentityProviders registry, Clock clock) {
+    SignInOutcomes(AuditLog audit, SsoSessions sessions, IdentityProviders registry, Clock clock,
+                   ObjectProvider<SignInCompletion> completions) {
+        this.completions = completions;
         this.audit = audit;
         this.sessions = sessions;
         this.registry = registry;
@@ -71,12 +75,43 @@ public class SignInOutcomes {
      * (the broker); the event records who signed in.
      */
     public ResponseEntity<String> succeeded(BrokeredIdentity identity) {
+        return succeeded(identity, Optional.empty());
+    }
+
+    /**
+     * The IdP vouched for the user: the broker provisions them and answers the application that
+     * started the sign-in; without one, a page shows who signed in.
+     */
+    public ResponseEntity<String> succeeded(BrokeredIdentity identity, Optional<SignInAttempt> attempt) {
+        SignInCompletion.Completion completion = completions.getIfAvailable(() -> (i, a, t) ->
+                new SignInCompletion.Completion.NoApplication()).complete(identity, attempt, clock.instant());
+        return switch (completion) {
+            case SignInCompletion.Completion.Refused r -> failed(identity.org(), registry.lookup(identity.org(), identity.alias()),
+                    identity.alias().value(), r.failure());
+            case SignInCompletion.Completion.ToApplication app -> {
+                recordSuccess(identity, Optional.of(app.userId()));
+                SsoSessions.SsoSession session = sessions.open(identity, clock.instant());
+                yield ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, app.location())
+                        .header(HttpHeaders.SET_COOKIE, sessionCookie(identity, session.id(), SsoSessions.LIFETIME)
+                                .toString())
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+            }
+            case SignInCompletion.Completion.NoApplication none -> resultPage(identity);
+        };
+    }
+
+    private void recordSuccess(BrokeredIdentity identity, Optional<String> userId) {
         ObjectNode details = JSON.createObjectNode();
         details.put("subject", identity.subject());
         identity.email().ifPresent(e -> details.put("email", e));
         details.put("protocol", identity.protocol().wireName());
+        userId.ifPresent(u -> details.put("user_id", u));
         audit.record(Optional.of(identity.org()), EventCategory.SIGN_IN, "sign_in.succeeded",
                 "idp:" + identity.alias().value(), identity.alias().value(), details);
+    }
+
+    private ResponseEntity<String> resultPage(BrokeredIdentity identity) {
+        recordSuccess(identity, Optional.empty());
         StringBuilder rows = new StringBuilder();
         row(rows, "subject", identity.subject());
         identity.nameIdFormat().ifPresent(v -> row(rows, "name_id_format", v));

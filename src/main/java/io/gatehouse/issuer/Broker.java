@@ -1,0 +1,95 @@
+package io.gatehouse.issuer;
+
+import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.SignInAttempt;
+import io.gatehouse.signin.SignInCompletion;
+import io.gatehouse.signin.SignInFailure;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Completes a sign-in for the application that asked: the user's profile becomes the claims of a
+ * one-time code, and the browser goes back to the app's (already validated) redirect URI with the
+ * code, the app's state unchanged, and the issuer (RFC 9207).
+ */
+@Component
+class Broker implements SignInCompletion {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final Applications applications;
+    private final AuthorizationCodes codes;
+    private final Issuer issuer;
+    private final ProfileSource profiles;
+
+    Broker(Applications applications, AuthorizationCodes codes, Issuer issuer, ProfileSource profiles) {
+        this.applications = applications;
+        this.codes = codes;
+        this.issuer = issuer;
+        this.profiles = profiles;
+    }
+
+    @Override
+    public Completion complete(BrokeredIdentity identity, Optional<SignInAttempt> attempt, Instant now) {
+        Optional<AppRequest> request = attempt.flatMap(SignInAttempt::appContext).flatMap(AppRequest::fromJson);
+        if (request.isEmpty()) {
+            return new Completion.NoApplication();
+        }
+        Optional<Application> app = applications.find(request.get().clientId());
+        if (app.isEmpty()) {
+            return new Completion.Refused(SignInFailure.of("signin.application_unknown",
+                    "The application that started the sign-in is no longer registered", "Register it again."));
+        }
+        if (!app.get().allows(identity.org())) {
+            return new Completion.Refused(SignInFailure.of("signin.organization_not_allowed",
+                    "This application does not accept sign-ins from this organization",
+                    "Add the organization to the application's allowed_orgs."));
+        }
+        return switch (profiles.profile(identity, now)) {
+            case ProfileSource.Profile.Refused refused -> new Completion.Refused(refused.failure());
+            case ProfileSource.Profile.Found found -> {
+                String code = codes.issue(request.get(), identity.org(), found.userId(), found.claims().toString(),
+                        now, now);
+                String location = request.get().redirectUri()
+                        + (request.get().redirectUri().contains("?") ? "&" : "?") + "code=" + encode(code)
+                        + request.get().state().map(s -> "&state=" + encode(s)).orElse("")
+                        + "&iss=" + encode(issuer.url());
+                yield new Completion.ToApplication(location, found.userId());
+            }
+        };
+    }
+
+    /** The normalized profile claims of the API page, from a brokered identity. */
+    static ObjectNode claims(BrokeredIdentity identity, String userId, Optional<String> role, Optional<String> team) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("sub", userId);
+        identity.email().ifPresent(e -> c.put("email", e));
+        c.put("email_verified", identity.emailVerified().orElse(identity.email().isPresent()
+                && identity.protocol() == io.gatehouse.idp.Protocol.SAML));
+        identity.givenName().ifPresent(v -> c.put("given_name", v));
+        identity.familyName().ifPresent(v -> c.put("family_name", v));
+        identity.name().ifPresent(v -> c.put("name", v));
+        ArrayNode groups = c.putArray("groups");
+        identity.groups().forEach(groups::add);
+        c.put("org", identity.org().value());
+        c.put("identity_provider", identity.alias().value());
+        role.ifPresent(r -> c.put("role", r));
+        team.ifPresent(t -> c.put("team", t));
+        ObjectNode raw = c.putObject("raw_attributes");
+        for (Map.Entry<String, List<String>> a : identity.rawAttributes().entrySet()) {
+            ArrayNode values = raw.putArray(a.getKey());
+            a.getValue().forEach(values::add);
+        }
+        return c;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,216 @@
+package io.gatehouse.issuer;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.openid.connect.sdk.claims.AccessTokenHash;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /oauth2/token}: the authorization-code grant. The client authenticates
+ * (client_secret_basic, client_secret_post, or none with PKCE); the code is redeemed once, only by
+ * the client it was issued to, with the same redirect URI and the PKCE verifier; a replayed code
+ * revokes what it issued.
+ */
+@RestController
+class TokenController {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final Applications applications;
+    private final AuthorizationCodes codes;
+    private final AccessTokens accessTokens;
+    private final IssuerKeys keys;
+    private final Issuer issuer;
+    private final Clock clock;
+
+    TokenController(Applications applications, AuthorizationCodes codes, AccessTokens accessTokens, IssuerKeys keys,
+                    Issuer issuer, Clock clock) {
+        this.applications = applications;
+        this.codes = codes;
+        this.accessTokens = accessTokens;
+        this.keys = keys;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    @PostMapping("/oauth2/token")
+    ResponseEntity<String> token(HttpServletRequest http) {
+        String contentType = Optional.ofNullable(http.getContentType()).orElse("");
+        if (!contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
+            return error(HttpStatus.BAD_REQUEST, "invalid_request", "send application/x-www-form-urlencoded", false);
+        }
+        Map<String, String[]> form = http.getParameterMap();
+        // credentials in the query string would end up in logs: refused
+        if (http.getQueryString() != null && !http.getQueryString().isEmpty()) {
+            return error(HttpStatus.BAD_REQUEST, "invalid_request", "parameters belong in the body", false);
+        }
+        Optional<Credentials> credentials = credentials(http, form);
+        if (credentials.isEmpty()) {
+            return error(HttpStatus.UNAUTHORIZED, "invalid_client", "client authentication failed", true);
+        }
+        Optional<Application> app = applications.find(credentials.get().clientId());
+        boolean basic = credentials.get().basic();
+        if (app.isEmpty()) {
+            return error(HttpStatus.UNAUTHORIZED, "invalid_client", "client authentication failed", basic);
+        }
+        if (app.get().publicClient() ? credentials.get().secret().isPresent()
+                : !Applications.secretMatches(app.get(), credentials.get().secret().orElse(null))) {
+            return error(HttpStatus.UNAUTHORIZED, "invalid_client", "client authentication failed", basic);
+        }
+        if (!"authorization_code".equals(one(form, "grant_type"))) {
+            return error(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "only authorization_code is supported", false);
+        }
+        Instant now = clock.instant();
+        AuthorizationCodes.Grant grant;
+        switch (codes.redeem(one(form, "code"), now)) {
+            case AuthorizationCodes.Redemption.Unknown u -> {
+                return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code is invalid or expired", false);
+            }
+            case AuthorizationCodes.Redemption.Replayed r -> {
+                accessTokens.revokeIssuedFor(r.codeHash());
+                return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code was already used", false);
+            }
+            case AuthorizationCodes.Redemption.Redeemed r -> grant = r.grant();
+        }
+        if (!grant.clientId().equals(app.get().clientId())) {
+            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code was issued to another client", false);
+        }
+        if (!grant.redirectUri().equals(one(form, "redirect_uri"))) {
+            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "redirect_uri differs from the authorization request",
+                    false);
+        }
+        String verifier = one(form, "code_verifier");
+        if (grant.codeChallenge().isPresent()) {
+            if (verifier == null || !verifier.matches("^[A-Za-z0-9._~-]{43,128}$")
+                    || !MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII),
+                    grant.codeChallenge().get().getBytes(StandardCharsets.US_ASCII))) {
+                return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the PKCE code_verifier does not match", false);
+            }
+        } else if (verifier != null) {
+            // a verifier without a challenge means the challenge was stripped on the way: a downgrade
+            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "no code_challenge was sent with the request", false);
+        }
+        String accessToken = accessTokens.issue(grant.codeHash(), app.get().clientId(), grant.claimsJson(), now);
+        String idToken = idToken(app.get(), grant, accessToken, now);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("access_token", accessToken);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", AccessTokens.LIFETIME.toSeconds());
+        body.put("id_token", idToken);
+        body.put("scope", grant.scope());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Pragma", "no-cache").body(body.toString());
+    }
+
+    private String idToken(Application app, AuthorizationCodes.Grant grant, String accessToken, Instant now) {
+        JWK key = keys.signingKey(app.idTokenAlg());
+        JWSAlgorithm alg = JWSAlgorithm.parse(app.idTokenAlg());
+        JsonNode claims = JSON.readTree(grant.claimsJson());
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer.url()).audience(app.clientId())
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(AccessTokens.LIFETIME)))
+                .claim("auth_time", grant.authTime().getEpochSecond())
+                .claim("azp", app.clientId())
+                .claim("at_hash", AccessTokenHash.compute(new BearerAccessToken(accessToken), alg, null).getValue());
+        grant.nonce().ifPresent(n -> b.claim("nonce", n));
+        for (Map.Entry<String, JsonNode> e : claims.properties()) {
+            b.claim(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+                b.build());
+        try {
+            jwt.sign(alg.getName().startsWith("ES") ? new ECDSASigner(key.toECKey()) : new RSASSASigner(key.toRSAKey()));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing the ID token failed");
+        }
+        return jwt.serialize();
+    }
+
+    /** How the client authenticated: HTTP Basic, or client_id (and client_secret) in the body. */
+    private record Credentials(String clientId, Optional<String> secret, boolean basic) {
+        @Override
+        public String toString() {
+            return "Credentials[" + clientId + "]";
+        }
+    }
+
+    private static Optional<Credentials> credentials(HttpServletRequest http, Map<String, String[]> form) {
+        String header = http.getHeader(HttpHeaders.AUTHORIZATION);
+        boolean inBody = form.containsKey("client_secret");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (inBody) {
+                return Optional.empty();
+            }
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon <= 0) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Credentials(urlDecode(decoded.substring(0, colon)),
+                        Optional.of(urlDecode(decoded.substring(colon + 1))), true));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        String clientId = one(form, "client_id");
+        if (clientId == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Credentials(clientId, Optional.ofNullable(one(form, "client_secret")), false));
+    }
+
+    private static String urlDecode(String s) {
+        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String one(Map<String, String[]> form, String name) {
+        String[] values = form.get(name);
+        // a repeated parameter is ambiguous: treated as absent
+        return values == null || values.length != 1 ? null : values[0];
+    }
+
+    static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ResponseEntity<String> error(HttpStatus status, String error, String description, boolean basic) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("error", error);
+        body.put("error_description", description);
+        ResponseEntity.BodyBuilder b = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (basic || status == HttpStatus.UNAUTHORIZED) {
+            b.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
+        }
+        return b.body(body.toString());
+    }
+}

@@ -1,0 +1,265 @@
+package io.gatehouse.issuer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.testkit.ApiClient;
+import io.gatehouse.testkit.ApiClient.Reply;
+import io.gatehouse.testkit.ApiTest;
+import io.gatehouse.testkit.TestCertificates;
+import io.gatehouse.testkit.TestSamlResponses;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An application signs a user in through Gatehouse with plain OpenID Connect: authorize (routed by
+ * email domain, organization or provider), a real signed SAML response at the ACS, the code
+ * exchanged, the ID token verified against Gatehouse's JWKS, userinfo read; and the attacks on it.
+ */
+abstract class AppSignInTests extends ApiTest {
+    private static final KeyAndCertificate IDP = TestCertificates.valid("app-signin-idp");
+    private static final String REDIRECT = "https://app.example.com/callback";
+    private String org;
+    private String key;
+    private String domain;
+    private String clientId;
+    private String clientSecret;
+
+    @BeforeEach
+    void setUp() {
+        org = createOrg(uniqueOrgId("app"));
+        key = createKey(org, "idp_manager");
+        domain = uniqueDomain();
+        Reply idp = api.post("/api/orgs/" + org + "/identity-providers", key, ApiClient.parse("""
+                {"alias": "okta", "display_name": "Acme Okta", "protocol": "saml", "domains": ["%s"],
+                 "saml": {"entity_id": "%s", "sso_url": "https://idp.acme.example/sso", "certificates": ["%s"]}}"""
+                .formatted(domain, TestSamlResponses.IDP_ENTITY_ID, TestCertificates.base64(IDP.certificate()))));
+        assertThat(idp.status()).as(idp.text()).isEqualTo(201);
+        JsonNode app = registerApp("{\"name\": \"Acme CRM\", \"redirect_uris\": [\"" + REDIRECT + "\"]}");
+        clientId = app.get("client_id").asString();
+        clientSecret = app.get("client_secret").asString();
+    }
+
+    private JsonNode registerApp(String body) {
+        Reply r = api.post("/api/applications", ADMIN, ApiClient.parse(body));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.json();
+    }
+
+    private static Map<String, String> query(String uri) {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = URI.create(uri).getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                String[] kv = pair.split("=", 2);
+                q.put(kv[0], URLDecoder.decode(kv.length > 1 ? kv[1] : "", StandardCharsets.UTF_8));
+            }
+        }
+        return q;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private String authorizeUrl(String extra) {
+        return "/oauth2/authorize?client_id=" + enc(clientId) + "&redirect_uri=" + enc(REDIRECT)
+                + "&response_type=code&scope=openid%20email%20profile&state=xyz-state&nonce=n-0S6" + extra;
+    }
+
+    /** Authorize, then play the IdP: a signed response for the AuthnRequest Gatehouse sent. Returns the app's redirect. */
+    private Reply signIn(String authorizeExtra) throws Exception {
+        Reply start = api.get(authorizeUrl(authorizeExtra), null);
+        assertThat(start.status()).as(start.text()).isEqualTo(302);
+        Map<String, String> q = query(start.header("Location"));
+        assertThat(start.header("Location")).startsWith("https://idp.acme.example/sso?");
+        Inflater inflater = new Inflater(true);
+        inflater.setInput(Base64.getDecoder().decode(q.get("SAMLRequest")));
+        byte[] out = new byte[16384];
+        int n = inflater.inflate(out);
+        Document request = TestSamlResponses.parse(new String(out, 0, n, StandardCharsets.UTF_8));
+        JsonNode sp = api.get("/api/orgs/" + org + "/identity-providers/okta", key).json().get("sp");
+        String response = TestSamlResponses.okta(IDP, request.getDocumentElement().getAttribute("ID"), Instant.now())
+                .destination(sp.get("acs_url").asString()).recipient(sp.get("acs_url").asString())
+                .audiences(sp.get("entity_id").asString()).nameId("alice@" + domain, TestSamlResponses.EMAIL_FORMAT)
+                .base64();
+        return api.send("POST", "/sso/" + org + "/okta/saml/acs", null, "application/x-www-form-urlencoded",
+                ("SAMLResponse=" + enc(response) + "&RelayState=" + enc(q.get("RelayState")))
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply token(String form, String basicUser, String basicPassword) {
+        String[] headers = basicUser == null ? new String[0] : new String[] {"Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((enc(basicUser) + ":" + enc(basicPassword))
+                .getBytes(StandardCharsets.UTF_8))};
+        return api.send("POST", "/oauth2/token", null, "application/x-www-form-urlencoded",
+                form.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private JWTClaimsSet verify(String idToken, JWSAlgorithm alg) throws Exception {
+        JWKSet jwks = JWKSet.parse(api.get("/oauth2/jwks", null).text());
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(alg, new ImmutableJWKSet<>(jwks)));
+        return processor.process(idToken, null);
+    }
+
+    @Test
+    void anAppSignsAUserInByEmailDomainAndGetsTheNormalizedProfile() throws Exception {
+        JsonNode discovery = api.get("/.well-known/openid-configuration", null).json();
+        assertThat(discovery.get("authorization_endpoint").asString()).endsWith("/oauth2/authorize");
+
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        assertThat(back.status()).as(back.text()).isEqualTo(303);
+        assertThat(back.header("Location")).startsWith(REDIRECT + "?code=");
+        Map<String, String> q = query(back.header("Location"));
+        assertThat(q.get("state")).isEqualTo("xyz-state");
+        assertThat(q.get("iss")).isEqualTo(discovery.get("issuer").asString());
+
+        Reply tokens = token("grant_type=authorization_code&code=" + enc(q.get("code")) + "&redirect_uri=" + enc(REDIRECT),
+                clientId, clientSecret);
+        assertThat(tokens.status()).as(tokens.text()).isEqualTo(200);
+        assertThat(tokens.header("Cache-Control")).isEqualTo("no-store");
+        JWTClaimsSet claims = verify(tokens.json().get("id_token").asString(), JWSAlgorithm.RS256);
+        assertThat(claims.getIssuer()).isEqualTo(discovery.get("issuer").asString());
+        assertThat(claims.getAudience()).containsExactly(clientId);
+        assertThat(claims.getStringClaim("nonce")).isEqualTo("n-0S6");
+        assertThat(claims.getStringClaim("email")).isEqualTo("alice@" + domain);
+        assertThat(claims.getStringClaim("given_name")).isEqualTo("Alice");
+        assertThat(claims.getStringClaim("org")).isEqualTo(org);
+        assertThat(claims.getStringClaim("identity_provider")).isEqualTo("okta");
+        assertThat(claims.getStringListClaim("groups")).contains("Engineering");
+        assertThat(claims.getStringClaim("at_hash")).isNotBlank();
+        assertThat(claims.getJSONObjectClaim("raw_attributes")).containsKey("firstName");
+
+        Reply userinfo = api.get("/oauth2/userinfo", null, "Authorization", "Bearer "
+                + tokens.json().get("access_token").asString());
+        assertThat(userinfo.status()).isEqualTo(200);
+        assertThat(userinfo.json().get("sub").asString()).isEqualTo(claims.getSubject());
+
+        // the code works once; a replay revokes the access token it issued
+        Reply replay = token("grant_type=authorization_code&code=" + enc(q.get("code")) + "&redirect_uri=" + enc(REDIRECT),
+                clientId, clientSecret);
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(api.get("/oauth2/userinfo", null, "Authorization", "Bearer "
+                + tokens.json().get("access_token").asString()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aPublicClientWithPkceAndAnEs256IdTokenAndTheDowngradesRefused() throws Exception {
+        JsonNode app = registerApp("{\"name\": \"SPA\", \"redirect_uris\": [\"" + REDIRECT + "\"], \"public_client\": true,"
+                + " \"id_token_signed_response_alg\": \"ES256\"}");
+        clientId = app.get("client_id").asString();
+        assertThat(app.has("client_secret")).isFalse();
+        String verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" + UUID.randomUUID().toString().replace("-", "");
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+
+        Reply noPkce = api.get(authorizeUrl("&organization=" + org), null);
+        assertThat(query(noPkce.header("Location")).get("error")).isEqualTo("invalid_request");
+        Reply plain = api.get(authorizeUrl("&organization=" + org + "&code_challenge=" + challenge
+                + "&code_challenge_method=plain"), null);
+        assertThat(query(plain.header("Location")).get("error")).isEqualTo("invalid_request");
+
+        Reply back = signIn("&organization=" + org + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        String code = query(back.header("Location")).get("code");
+        Reply missingVerifier = token("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(REDIRECT)
+                + "&client_id=" + enc(clientId), null, null);
+        assertThat(missingVerifier.json().get("error").asString()).isEqualTo("invalid_grant");
+
+        Reply back2 = signIn("&identity_provider=" + org + "/okta&code_challenge=" + challenge
+                + "&code_challenge_method=S256");
+        String code2 = query(back2.header("Location")).get("code");
+        Reply tokens = token("grant_type=authorization_code&code=" + enc(code2) + "&redirect_uri=" + enc(REDIRECT)
+                + "&client_id=" + enc(clientId) + "&code_verifier=" + verifier, null, null);
+        assertThat(tokens.status()).as(tokens.text()).isEqualTo(200);
+        assertThat(verify(tokens.json().get("id_token").asString(), JWSAlgorithm.ES256).getStringClaim("email"))
+                .isEqualTo("alice@" + domain);
+    }
+
+    @Test
+    void theTokenEndpointRefusesWrongSecretsRedirectUrisAndOtherClients() throws Exception {
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        String code = query(back.header("Location")).get("code");
+        Reply wrongSecret = token("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(REDIRECT),
+                clientId, "gh_cs_wrong");
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(wrongSecret.json().get("error").asString()).isEqualTo("invalid_client");
+        Reply wrongRedirect = token("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri="
+                + enc("https://app.example.com/other"), clientId, clientSecret);
+        assertThat(wrongRedirect.json().get("error").asString()).isEqualTo("invalid_grant");
+
+        JsonNode other = registerApp("{\"name\": \"Other\", \"redirect_uris\": [\"" + REDIRECT + "\"]}");
+        Reply back2 = signIn("&login_hint=" + enc("alice@" + domain));
+        String code2 = query(back2.header("Location")).get("code");
+        Reply otherClient = token("grant_type=authorization_code&code=" + enc(code2) + "&redirect_uri=" + enc(REDIRECT),
+                other.get("client_id").asString(), other.get("client_secret").asString());
+        assertThat(otherClient.json().get("error").asString()).isEqualTo("invalid_grant");
+        Reply postAuth = token("grant_type=authorization_code&code=" + enc(code2) + "&redirect_uri=" + enc(REDIRECT)
+                + "&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret), null, null);
+        // the code was spent by the wrong client's attempt: once means once
+        assertThat(postAuth.json().get("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void authorizeNeverRedirectsToAnUnregisteredUriAndRoutesWithoutRevealingWhoUsesGatehouse() {
+        Reply unknownUri = api.get("/oauth2/authorize?client_id=" + enc(clientId) + "&redirect_uri="
+                + enc("https://evil.example/steal") + "&response_type=code&scope=openid", null);
+        assertThat(unknownUri.status()).isEqualTo(400);
+        assertThat(unknownUri.header("Location")).isNull();
+        Reply unknownClient = api.get("/oauth2/authorize?client_id=nobody&redirect_uri=" + enc(REDIRECT)
+                + "&response_type=code&scope=openid", null);
+        assertThat(unknownClient.status()).isEqualTo(400);
+
+        Reply ask = api.get(authorizeUrl(""), null);
+        assertThat(ask.status()).isEqualTo(200);
+        assertThat(ask.text()).contains("Work email", "name=\"client_id\"");
+        Reply unknownDomain = api.get(authorizeUrl("&login_hint=" + enc("bob@" + uniqueDomain())), null);
+        assertThat(unknownDomain.status()).isEqualTo(200);
+        assertThat(unknownDomain.text()).contains("could not find single sign-on").doesNotContain(org);
+        // a parent domain routes too: sub.<domain> belongs to the provider of <domain>
+        Reply parent = api.get(authorizeUrl("&login_hint=" + enc("carol@eu." + domain)), null);
+        assertThat(parent.status()).isEqualTo(302);
+        assertThat(parent.header("Location")).startsWith("https://idp.acme.example/sso?");
+    }
+
+    @Test
+    void anOrganizationWithSeveralProvidersGetsAChooserAndAppsMayBeLimitedToOrgs() {
+        Reply second = api.post("/api/orgs/" + org + "/identity-providers", key, ApiClient.parse("""
+                {"alias": "backup", "display_name": "Backup IdP", "protocol": "saml",
+                 "saml": {"entity_id": "https://backup.example", "sso_url": "https://backup.example/sso",
+                          "certificates": ["%s"]}}""".formatted(TestCertificates.base64(IDP.certificate()))));
+        assertThat(second.status()).isEqualTo(201);
+        Reply chooser = api.get(authorizeUrl("&organization=" + org), null);
+        assertThat(chooser.status()).isEqualTo(200);
+        assertThat(chooser.text()).contains("Acme Okta", "Backup IdP", "identity_provider=" + org + "%2Fbackup");
+
+        String otherOrg = createOrg(uniqueOrgId("elsewhere"));
+        JsonNode limited = registerApp("{\"name\": \"Limited\", \"redirect_uris\": [\"" + REDIRECT + "\"],"
+                + " \"allowed_orgs\": [\"" + otherOrg + "\"]}");
+        clientId = limited.get("client_id").asString();
+        Reply denied = api.get(authorizeUrl("&identity_provider=" + org + "/okta"), null);
+        assertThat(query(denied.header("Location")).get("error")).isEqualTo("access_denied");
+        assertThat(query(denied.header("Location")).get("state")).isEqualTo("xyz-state");
+    }
+}
