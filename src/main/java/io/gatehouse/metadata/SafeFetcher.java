@@ -7,28 +7,43 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The one way Gatehouse fetches from the network (IdP metadata, OIDC discovery, JWKS). The DNS
+ * The one way Gatehouse talks to the network (IdP metadata, OIDC discovery, JWKS, token and userinfo
+ * endpoints). The DNS
  * resolver itself refuses loopback, private, link-local and unique-local answers, so the addresses
  * vetted are exactly those connected to; redirects are followed by hand and each hop re-checked;
  * body size and total time are capped.
@@ -47,14 +62,20 @@ public final class SafeFetcher implements AutoCloseable {
     SafeFetcher(FetchPolicy policy, Predicate<InetAddress> forbidden) {
         this.policy = policy;
         this.forbidden = forbidden;
+        this.client = newClient(Optional.empty(), 20, 4);
+    }
+
+    /** A client whose every connection goes through the vetting resolver; with a TLS identity when given. */
+    private CloseableHttpClient newClient(Optional<SSLContext> tls, int maxTotal, int maxPerRoute) {
         Timeout timeout = Timeout.of(policy.timeout());
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new VettingResolver(forbidden))
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout)
-                                .setSocketTimeout(timeout).build())
-                        .setMaxConnTotal(20).setMaxConnPerRoute(4)
-                        .build())
+        PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new VettingResolver(forbidden))
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout)
+                        .setSocketTimeout(timeout).build())
+                .setMaxConnTotal(maxTotal).setMaxConnPerRoute(maxPerRoute);
+        tls.ifPresent(context -> connections.setTlsSocketStrategy(new DefaultClientTlsStrategy(context)));
+        return HttpClients.custom()
+                .setConnectionManager(connections.build())
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout)
                         .setRedirectsEnabled(false).build())
                 .disableRedirectHandling()
@@ -63,6 +84,101 @@ public final class SafeFetcher implements AutoCloseable {
                 .disableAutomaticRetries()
                 .setUserAgent("Gatehouse/0.1")
                 .build();
+    }
+
+    /** A private key and its certificate, presented as the TLS client identity (mutual TLS). */
+    public record ClientTls(PrivateKey privateKey, X509Certificate certificate) {
+        @Override
+        public String toString() {
+            return "ClientTls[" + certificate.getSubjectX500Principal().getName() + ", private key redacted]";
+        }
+    }
+
+    /**
+     * One GET carrying credentials (a bearer token): never redirected, since following a redirect
+     * would hand the credentials to whoever the Location names. Any status is returned with its
+     * (capped) body, for the caller to judge.
+     */
+    public FetchedDocument get(URI uri, String accept, Map<String, String> headers) throws FetchException {
+        HttpGet get = new HttpGet(uri);
+        return once(get, accept, headers, client);
+    }
+
+    /**
+     * One POST of a body (a token request): never redirected, with the same address rules, size
+     * cap and time limit as a fetch; with a TLS client identity when given (a one-off connection,
+     * so the identity is never pooled for another provider). Any status is returned with its body.
+     */
+    public FetchedDocument post(URI uri, String accept, Map<String, String> headers, String contentType, byte[] body,
+                                Optional<ClientTls> tls) throws FetchException {
+        HttpPost post = new HttpPost(uri);
+        post.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        if (tls.isEmpty()) {
+            return once(post, accept, headers, client);
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new FetchException(FetchFailure.SCHEME_NOT_ALLOWED, "mutual TLS needs an https URL");
+        }
+        try (CloseableHttpClient mtls = newClient(Optional.of(sslContext(tls.get())), 1, 1)) {
+            return once(post, accept, headers, mtls);
+        } catch (IOException e) {
+            throw new FetchException(FetchFailure.CONNECT_FAILED, "could not connect to " + uri.getHost());
+        }
+    }
+
+    private FetchedDocument once(HttpUriRequestBase request, String accept, Map<String, String> headers,
+                                 CloseableHttpClient via) throws FetchException {
+        URI uri;
+        try {
+            uri = request.getUri();
+        } catch (URISyntaxException e) {
+            throw new FetchException(FetchFailure.INVALID_URL, "the URL is not valid");
+        }
+        check(uri, false);
+        long deadline = System.nanoTime() + policy.timeout().toNanos();
+        request.setHeader("Accept", accept);
+        headers.forEach(request::setHeader);
+        FetchedDocument doc;
+        try {
+            doc = via.execute(request, response -> read(response, deadline, uri, true));
+        } catch (WrappedFetchException e) {
+            throw e.failure;
+        } catch (WrappedAddressRefusal e) {
+            throw new FetchException(FetchFailure.ADDRESS_NOT_ALLOWED, "the host " + uri.getHost()
+                    + " resolves to a loopback, private or link-local address");
+        } catch (UnknownHostException e) {
+            throw new FetchException(FetchFailure.HOST_NOT_FOUND, "the host " + uri.getHost() + " was not found");
+        } catch (SSLException e) {
+            throw new FetchException(FetchFailure.TLS_FAILED, "the TLS handshake with " + uri.getHost() + " failed");
+        } catch (InterruptedIOException e) {
+            throw new FetchException(FetchFailure.TIMEOUT, "no answer within " + policy.timeout().toSeconds() + " s");
+        } catch (IOException e) {
+            throw new FetchException(FetchFailure.CONNECT_FAILED, "could not connect to " + uri.getHost());
+        }
+        if (doc.status() >= 300 && doc.status() < 400) {
+            throw new FetchException(FetchFailure.HTTP_ERROR, "the server answered with a redirect (HTTP "
+                    + doc.status() + "), which is not followed for this request");
+        }
+        return doc;
+    }
+
+    /** The JDK's trusted authorities, and the client identity as the only key. */
+    private static SSLContext sslContext(ClientTls tls) throws FetchException {
+        try {
+            char[] password = new char[0];
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("client", tls.privateKey(), password, new Certificate[] {tls.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new FetchException(FetchFailure.TLS_FAILED, "the TLS client certificate and key cannot be used together");
+        }
     }
 
     public FetchedDocument fetch(URI uri, String accept) throws FetchException {
@@ -74,7 +190,7 @@ public final class SafeFetcher implements AutoCloseable {
             get.setHeader("Accept", accept);
             try {
                 URI requested = current;
-                FetchedDocument doc = client.execute(get, response -> read(response, deadline, requested));
+                FetchedDocument doc = client.execute(get, response -> read(response, deadline, requested, false));
                 if (doc.status() >= 300 && doc.status() < 400) {
                     current = redirectTarget(current, doc);
                     continue;
@@ -139,8 +255,12 @@ public final class SafeFetcher implements AutoCloseable {
         }
     }
 
-    /** Reads one response; for a redirect the Location travels in the contentType slot, body empty. */
-    private FetchedDocument read(ClassicHttpResponse response, long deadline, URI uri) throws IOException {
+    /**
+     * Reads one response; for a redirect the Location travels in the contentType slot, body empty.
+     * Error bodies are read only when asked (a token endpoint explains its refusal in the body).
+     */
+    private FetchedDocument read(ClassicHttpResponse response, long deadline, URI uri, boolean errorBodies)
+            throws IOException {
         int status = response.getCode();
         if (status >= 300 && status < 400) {
             Header location = response.getFirstHeader("Location");
@@ -149,7 +269,7 @@ public final class SafeFetcher implements AutoCloseable {
         }
         HttpEntity entity = response.getEntity();
         byte[] body = new byte[0];
-        if (entity != null && status >= 200 && status < 300) {
+        if (entity != null && (errorBodies ? status >= 200 : status >= 200 && status < 300)) {
             if (entity.getContentLength() > policy.maxBytes()) {
                 throw new WrappedFetchException(new FetchException(FetchFailure.TOO_LARGE,
                         "the document is larger than " + policy.maxBytes() / 1024 + " KiB"));

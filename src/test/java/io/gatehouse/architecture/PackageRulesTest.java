@@ -48,6 +48,17 @@ class PackageRulesTest {
     }
 
     @Test
+    void nimbusStaysBehindTheOidcSeam() {
+        // the relying party's policy is ours; Nimbus parses, signs and verifies behind oidc.internal
+        noClasses().that().resideInAPackage("io.gatehouse.oidc")
+                .should().dependOnClassesThat().resideInAnyPackage("com.nimbusds..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.oidc..")
+                .should().dependOnClassesThat().resideInAPackage("io.gatehouse.oidc.internal..")
+                .check(CLASSES);
+    }
+
+    @Test
     void registryIsTheOnlyWriterOfIdentityProviders() {
         noClasses().that().resideOutsideOfPackage("io.gatehouse.idp")
                 .should().dependOnClassesThat().haveSimpleName("IdentityProviderStore")

@@ -160,4 +160,46 @@ class SafeFetcherTest {
                 .isInstanceOfSatisfying(FetchException.class,
                         e -> assertThat(e.reason()).isEqualTo(FetchFailure.SCHEME_NOT_ALLOWED));
     }
+
+    @Test
+    void postsAndCredentialedGetsAreNeverRedirectedAndKeepErrorBodies() throws Exception {
+        server.createContext("/token", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = ("{\"error\":\"invalid_grant\",\"got\":\"" + new String(in) + "\",\"auth\":\"" + auth
+                    + "\"}").getBytes();
+            ex.sendResponseHeaders(400, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        SafeFetcher dev = new SafeFetcher(FetchPolicy.defaults(true));
+        FetchedDocument answer = dev.post(URI.create(url("/token")), "application/json",
+                java.util.Map.of("Authorization", "Basic eDp5"), "application/x-www-form-urlencoded",
+                "grant_type=authorization_code".getBytes(), java.util.Optional.empty());
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(new String(answer.body())).contains("invalid_grant", "grant_type=authorization_code", "Basic eDp5");
+        // a redirect would hand the credentials to whoever the Location names
+        assertThatThrownBy(() -> dev.post(URI.create(url("/redirect-ok")), "*/*", java.util.Map.of(),
+                "text/plain", new byte[0], java.util.Optional.empty()))
+                .isInstanceOfSatisfying(FetchException.class, e -> assertThat(e.reason()).isEqualTo(FetchFailure.HTTP_ERROR));
+        assertThatThrownBy(() -> dev.get(URI.create(url("/redirect-ok")), "*/*", java.util.Map.of("Authorization", "Bearer t")))
+                .isInstanceOfSatisfying(FetchException.class, e -> assertThat(e.reason()).isEqualTo(FetchFailure.HTTP_ERROR));
+        assertThat(new String(dev.get(URI.create(url("/ok")), "*/*", java.util.Map.of()).body())).isEqualTo("hello");
+    }
+
+    @Test
+    void postsFollowTheAddressRulesAndLimits() {
+        SafeFetcher production = new SafeFetcher(FetchPolicy.defaults(false));
+        assertThatThrownBy(() -> production.post(URI.create("https://127.0.0.1:" + server.getAddress().getPort()
+                + "/ok"), "*/*", java.util.Map.of(), "text/plain", new byte[0], java.util.Optional.empty()))
+                .isInstanceOfSatisfying(FetchException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FetchFailure.ADDRESS_NOT_ALLOWED));
+        assertThatThrownBy(() -> production.get(URI.create("https://localhost:" + server.getAddress().getPort()
+                + "/ok"), "*/*", java.util.Map.of()))
+                .isInstanceOfSatisfying(FetchException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FetchFailure.ADDRESS_NOT_ALLOWED));
+        SafeFetcher dev = new SafeFetcher(FetchPolicy.defaults(true));
+        assertThatThrownBy(() -> dev.get(URI.create(url("/big")), "*/*", java.util.Map.of()))
+                .isInstanceOfSatisfying(FetchException.class, e -> assertThat(e.reason()).isEqualTo(FetchFailure.TOO_LARGE));
+    }
 }

@@ -1,0 +1,126 @@
+package io.gatehouse.oidc;
+
+import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.IdpAlias;
+import io.gatehouse.idp.OidcSettings;
+import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.SpEndpoints;
+import io.gatehouse.oidc.internal.IdTokenVerifier;
+import io.gatehouse.oidc.internal.Outcome;
+import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.SignInAttempt;
+import io.gatehouse.signin.SignInAttempts;
+import io.gatehouse.signin.SignInFailure;
+import io.gatehouse.signin.SignInOutcomes;
+import io.gatehouse.tenancy.OrgId;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /sso/{org}/{alias}/oidc/callback}: the provider's answer. The attempt named by
+ * {@code state} is claimed once (and must belong to this provider), the issuer identified (RFC
+ * 9207), then the code redeemed and the tokens judged; every refusal is an event with its code.
+ */
+@RestController
+class OidcCallbackController {
+    private static final int MAX_PARAM = 2048;
+    private final IdentityProviders registry;
+    private final SignInAttempts attempts;
+    private final SignInOutcomes outcomes;
+    private final OidcRelyingParty relyingParty;
+    private final PkceVerifiers verifiers;
+    private final Clock clock;
+
+    OidcCallbackController(IdentityProviders registry, SignInAttempts attempts, SignInOutcomes outcomes,
+                           OidcRelyingParty relyingParty, PkceVerifiers verifiers, Clock clock) {
+        this.registry = registry;
+        this.attempts = attempts;
+        this.outcomes = outcomes;
+        this.relyingParty = relyingParty;
+        this.verifiers = verifiers;
+        this.clock = clock;
+    }
+
+    @GetMapping("/sso/{org}/{alias}/oidc/callback")
+    ResponseEntity<String> callback(@PathVariable String org, @PathVariable String alias,
+                                    @RequestParam(name = "state", required = false) String state,
+                                    @RequestParam(name = "code", required = false) String code,
+                                    @RequestParam(name = "iss", required = false) String iss,
+                                    @RequestParam(name = "error", required = false) String error,
+                                    @RequestParam(name = "error_description", required = false) String errorDescription) {
+        Instant now = clock.instant();
+        Optional<IdentityProvider> found = OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias)
+                        .flatMap(a -> registry.lookup(o, a)))
+                .filter(i -> i.settings() instanceof OidcSettings && i.enabled());
+        if (found.isEmpty()) {
+            return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
+                    "<p>This sign-in endpoint is not (or no longer) valid.</p>");
+        }
+        IdentityProvider idp = found.get();
+        OidcSettings oidc = (OidcSettings) idp.settings();
+        Optional<SignInAttempt> attempt = Optional.ofNullable(state).filter(s -> s.length() <= 64)
+                .flatMap(s -> attempts.claim(s, now));
+        if (error != null) {
+            // the attempt is spent either way: an error answer ends the sign-in it belongs to
+            return refuse(idp, "access_denied".equals(error) ? OidcRejectReason.ACCESS_DENIED
+                    : OidcRejectReason.IDP_ERROR, "the provider answered error=" + printable(error)
+                    + (errorDescription == null ? "" : ": " + printable(errorDescription)));
+        }
+        if (attempt.isEmpty()) {
+            return refuse(idp, OidcRejectReason.STATE_UNKNOWN, state == null ? "the answer carries no state"
+                    : "no open sign-in has this state (unknown, expired or already used)");
+        }
+        if (!attempt.get().idpId().equals(idp.id()) || attempt.get().protocol() != Protocol.OIDC) {
+            return refuse(idp, OidcRejectReason.STATE_MISMATCH,
+                    "the state belongs to a sign-in started at another identity provider");
+        }
+        String issuer = OidcRelyingParty.expectedIssuer(idp, oidc);
+        if (iss != null && !IdTokenVerifier.issuerMatches(issuer, iss)) {
+            // RFC 9207: the answer names another issuer, so its code must not be sent to our token endpoint
+            return refuse(idp, OidcRejectReason.ISS_MISMATCH, "the answer's iss parameter is " + printable(iss)
+                    + "; expected " + issuer);
+        }
+        if (iss == null && oidc.discovered().map(OidcSettings.Discovered::authorizationResponseIssParameterSupported)
+                .orElse(false)) {
+            return refuse(idp, OidcRejectReason.ISS_MISSING,
+                    "the provider announces authorization_response_iss_parameter_supported, yet sent no iss");
+        }
+        if (code == null || code.isBlank() || code.length() > MAX_PARAM) {
+            return refuse(idp, OidcRejectReason.CODE_MISSING, "the answer carries no (usable) code");
+        }
+        Optional<String> verifier = Optional.empty();
+        if (attempt.get().codeVerifier().isPresent()) {
+            verifier = verifiers.open(idp.id(), attempt.get().codeVerifier().get());
+            if (verifier.isEmpty()) {
+                return refuse(idp, OidcRejectReason.STATE_MISMATCH,
+                        "the sign-in's PKCE verifier does not open for this identity provider");
+            }
+        }
+        URI redirectUri = URI.create(SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias()).oidcRedirectUri());
+        Outcome<BrokeredIdentity> result = relyingParty.finish(idp, code, attempt.get().nonce(), verifier,
+                redirectUri, now);
+        return switch (result) {
+            case Outcome.Passed<BrokeredIdentity> p -> outcomes.succeeded(p.value(), attempt);
+            case Outcome.Refused<BrokeredIdentity> r -> refuse(idp, r.reason(), r.detail());
+        };
+    }
+
+    private ResponseEntity<String> refuse(IdentityProvider idp, OidcRejectReason reason, String detail) {
+        return outcomes.failed(idp.org(), Optional.of(idp), idp.alias().value(),
+                new SignInFailure(reason.code(), reason.title(), reason.hint(), detail));
+    }
+
+    private static String printable(String text) {
+        String s = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}

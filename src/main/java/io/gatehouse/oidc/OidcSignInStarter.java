@@ -1,0 +1,84 @@
+package io.gatehouse.oidc;
+
+import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.OidcSettings;
+import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.SpEndpoints;
+import io.gatehouse.idp.oidc.Pkce;
+import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
+import io.gatehouse.oidc.internal.AuthorizationRequests;
+import io.gatehouse.signin.LoginRequest;
+import io.gatehouse.signin.SignInAttempt;
+import io.gatehouse.signin.SignInAttempts;
+import io.gatehouse.signin.SignInOutcomes;
+import io.gatehouse.signin.SignInStarter;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts an OpenID Connect sign-in: records the attempt (its id is the {@code state}, with a fresh
+ * nonce and the sealed PKCE verifier) and redirects to the provider's authorization endpoint.
+ */
+@Component
+class OidcSignInStarter implements SignInStarter {
+    private final SignInAttempts attempts;
+    private final IdentityProviders registry;
+    private final PkceVerifiers verifiers;
+    private final OidcClientKeys clientKeys;
+
+    OidcSignInStarter(SignInAttempts attempts, IdentityProviders registry, PkceVerifiers verifiers,
+                      OidcClientKeys clientKeys) {
+        this.attempts = attempts;
+        this.registry = registry;
+        this.verifiers = verifiers;
+        this.clientKeys = clientKeys;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.OIDC;
+    }
+
+    @Override
+    public ResponseEntity<String> start(IdentityProvider idp, LoginRequest login, Instant now) {
+        OidcSettings oidc = (OidcSettings) idp.settings();
+        Optional<URI> endpoint = oidc.effective().authorization().flatMap(OidcSignInStarter::uri);
+        if (endpoint.isEmpty()) {
+            return SignInOutcomes.page(HttpStatus.BAD_GATEWAY, "Sign-in not available",
+                    "<p>The identity provider has no authorization endpoint configured or discovered.</p>");
+        }
+        if (oidc.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT) {
+            // normally assigned when the admin first reads the JWKS; never later than the sign-in needs it
+            clientKeys.ensure(idp.id(), now);
+        }
+        Optional<String> nonce = oidc.oauth2Only() ? Optional.empty() : Optional.of(AuthorizationRequests.newNonce());
+        Optional<String> verifier = oidc.pkce() == Pkce.DISABLED ? Optional.empty()
+                : Optional.of(AuthorizationRequests.newCodeVerifier());
+        SignInAttempt attempt = attempts.start(idp, nonce, verifier.map(v -> verifiers.seal(idp.id(), v)),
+                login.appContext(), now);
+        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        URI location = AuthorizationRequests.uri(new AuthorizationRequests.Params(endpoint.get(), oidc.clientId(),
+                URI.create(sp.oidcRedirectUri()), oidc.scopes(), attempt.id(), nonce, verifier,
+                oidc.pkce() == Pkce.PLAIN ? AuthorizationRequests.ChallengeMethod.PLAIN
+                        : AuthorizationRequests.ChallengeMethod.S256,
+                login.loginHint(), oidc.hostedDomain(), oidc.oauth2Only()));
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .header(HttpHeaders.LOCATION, location.toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .build();
+    }
+
+    private static Optional<URI> uri(String value) {
+        try {
+            return Optional.of(URI.create(value));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

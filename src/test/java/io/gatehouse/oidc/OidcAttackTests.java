@@ -1,0 +1,285 @@
+package io.gatehouse.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testkit.OnH2;
+import io.gatehouse.testkit.TestOpenIdProvider;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Attacks on the relying party, one per test, each with its passing twin: the same setup without
+ * the attack signs the user in, so every refusal is for the attack and nothing else.
+ */
+@OnH2
+class OidcAttackTests extends OidcTestSupport {
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void anUnsignedIdTokenIsRefused() {
+        register("ac", "client_secret_basic");
+        op.idTokenAlg("none");
+        assertRefused(signIn("ac"), "oidc.id_token_alg_refused");
+        op.idTokenAlg("RS256");
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void anHs256TokenMacedWithTheRsaPublicKeyIsRefused() {
+        register("ac", "client_secret_basic");
+        op.idTokenAlg("HS256-rsa-public");
+        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_alg_refused");
+        assertThat(event.at("/details/detail").asString()).contains("HS256", "RS256");
+        // even where HS256 is configured, only the client secret verifies
+        register("hs", "client_secret_basic", "{\"id_token_signed_response_alg\": \"HS256\"}");
+        assertRefused(signIn("hs"), "oidc.id_token_signature_invalid");
+        op.idTokenAlg("HS256");
+        assertSignedIn(signIn("hs"));
+    }
+
+    @Test
+    void aTokenSignedWithAnUnknownKeyMakesOneRefetchThenIsRefused() {
+        register("ac", "client_secret_basic");
+        RSAKey attacker = TestOpenIdProvider.attackerKey();
+        op.signWith(attacker);
+        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        assertThat(event.at("/details/detail").asString()).contains("fetched again");
+        assertThat(op.jwksRequests()).isEqualTo(2);
+        // a flood of forged tokens does not make Gatehouse hammer the provider
+        assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        assertThat(op.jwksRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aRotatedProviderKeyIsFoundByOneRefetch() {
+        register("ac", "client_secret_basic");
+        assertSignedIn(signIn("ac"));
+        assertThat(op.jwksRequests()).isEqualTo(1);
+        op.rotateRsaKey();
+        assertSignedIn(signIn("ac"));
+        assertThat(op.jwksRequests()).isEqualTo(2);
+        assertSignedIn(signIn("ac"));
+        assertThat(op.jwksRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void keysNamedByJkuX5uOrJwkHeadersAreNeverUsed() throws Exception {
+        RSAKey attacker = TestOpenIdProvider.attackerKey();
+        AtomicInteger attackerFetches = new AtomicInteger();
+        HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        evil.createContext("/", ex -> {
+            attackerFetches.incrementAndGet();
+            byte[] body = new JWKSet(attacker.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        evil.start();
+        try {
+            URI evilJwks = URI.create("http://127.0.0.1:" + evil.getAddress().getPort() + "/jwks");
+            register("ac", "client_secret_basic");
+            op.header(h -> h.jwkURL(evilJwks).x509CertURL(evilJwks).jwk(attacker.toPublicJWK()));
+            op.signWith(attacker);
+            assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+            assertThat(attackerFetches).hasValue(0);
+            // the twin: the same headers on a token the provider really signed are harmless
+            op.signWith(op.rsaKey());
+            assertSignedIn(signIn("ac"));
+            assertThat(attackerFetches).hasValue(0);
+        } finally {
+            evil.stop(0);
+        }
+    }
+
+    @Test
+    void aTokenSignedWithAnotherKeyUnderTheProvidersKidIsRefused() {
+        register("ac", "client_secret_basic");
+        String kid = op.rsaKey().getKeyID();
+        op.signWith(TestOpenIdProvider.attackerKey()).header(h -> h.keyID(kid));
+        assertRefused(signIn("ac"), "oidc.id_token_signature_invalid");
+        op.signWith(op.rsaKey());
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void anotherIssuerIsRefused() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.issuer(op.issuer() + "/"));
+        assertRefused(signIn("ac"), "oidc.iss_mismatch");
+        op.claims(c -> c.issuer(op.issuer()));
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void anotherAudienceIsRefused() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.audience("another-client"));
+        assertRefused(signIn("ac"), "oidc.audience_mismatch");
+        op.claims(c -> c.audience("client-ac"));
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void severalAudiencesNeedThisClientAsAuthorizedParty() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.audience(List.of("client-ac", "another-client")));
+        assertRefused(signIn("ac"), "oidc.azp_mismatch");
+        op.claims(c -> c.audience(List.of("client-ac", "another-client")).claim("azp", "another-client"));
+        assertRefused(signIn("ac"), "oidc.azp_mismatch");
+        op.claims(c -> c.audience(List.of("client-ac", "another-client")).claim("azp", "client-ac"));
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedBeyondTheClockSkew() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120))));
+        JsonNode event = assertRefused(signIn("ac"), "oidc.expired");
+        assertThat(event.at("/details/detail").asString()).contains("clock skew allowed: 60 s");
+        op.claims(c -> c.issueTime(Date.from(Instant.now().plusSeconds(600))));
+        assertRefused(signIn("ac"), "oidc.not_yet_valid");
+        // within the 60 s skew
+        op.claims(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(30))));
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void aMissingWrongOrReplayedNonceIsRefused() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.claim("nonce", null));
+        assertRefused(signIn("ac"), "oidc.nonce_mismatch");
+        op.claims(c -> c.claim("nonce", "made-up"));
+        assertRefused(signIn("ac"), "oidc.nonce_mismatch");
+        op.claims(c -> c);
+        Authorization first = authorize("ac");
+        assertSignedIn(callback(first.callback()));
+        // an ID token of a finished sign-in, replayed into a new one
+        String oldNonce = first.request().get("nonce");
+        op.claims(c -> c.claim("nonce", oldNonce));
+        assertRefused(signIn("ac"), "oidc.nonce_mismatch");
+    }
+
+    @Test
+    void aCodeFromAnotherTransactionDoesNotFinishThisOne() {
+        register("ac", "client_secret_basic");
+        Authorization mine = authorize("ac");
+        Authorization other = authorize("ac");
+        // the other transaction's code under my state: PKCE stops it at the provider
+        JsonNode event = assertRefused(callback(mine.with("code", other.callbackParams().get("code"))),
+                "oidc.token_request_failed");
+        assertThat(event.at("/details/detail").asString()).contains("code_verifier does not match");
+        // my state is spent now, and a callback without state finishes nothing
+        assertRefused(callback(mine.callback()), "oidc.state_unknown");
+        assertRefused(callback(other.without("state")), "oidc.state_unknown");
+
+        // without PKCE, the nonce catches the same swap
+        register("np", "client_secret_basic", "{\"pkce\": \"disabled\"}");
+        Authorization mineNp = authorize("np");
+        Authorization otherNp = authorize("np");
+        assertRefused(callback(mineNp.with("code", otherNp.callbackParams().get("code"))), "oidc.nonce_mismatch");
+        assertSignedIn(signIn("np"));
+    }
+
+    @Test
+    void aStateOfAnotherIdentityProviderIsRefused() {
+        register("two", "client_secret_basic");
+        register("one", "client_secret_basic");
+        Authorization a = authorize("one");
+        String atTwo = a.callback().replace("/one/oidc/callback", "/two/oidc/callback");
+        assertRefused(callback(atTwo), "oidc.state_mismatch");
+        assertThat(op.tokenRequests()).isZero();
+        assertSignedIn(signIn("one"));
+    }
+
+    @Test
+    void anInjectedCodeFailsPkceAtTheTokenEndpoint() {
+        register("ac", "client_secret_basic");
+        Authorization victim = authorize("ac");
+        // the attacker's code was issued against the attacker's own challenge
+        String attackerChallenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier()).getValue();
+        String injected = op.issueCode(victim.request().get("redirect_uri"),
+                Optional.of(victim.request().get("nonce")), Optional.of(attackerChallenge));
+        JsonNode event = assertRefused(callback(victim.with("code", injected)), "oidc.token_request_failed");
+        assertThat(event.at("/details/detail").asString()).contains("invalid_grant", "code_verifier does not match");
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void aMissingPkceVerifierIsRefusedByTheProviderAndReported() {
+        register("ac", "client_secret_basic");
+        Authorization a = authorize("ac");
+        // a node that lost the verifier: the provider must refuse the code without it
+        jdbc.sql("update signin_attempts set code_verifier = null where id = ?").param(a.request().get("state")).update();
+        JsonNode event = assertRefused(callback(a.callback()), "oidc.token_request_failed");
+        assertThat(event.at("/details/detail").asString()).contains("invalid_grant", "code_verifier required");
+        assertThat(op.tokenForms().getLast()).doesNotContainKey("code_verifier");
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void anAnswerNamingAnotherIssuerIsRefusedBeforeTheCodeIsSent() {
+        register("ac", "client_secret_basic");
+        op.issParameter("https://attacker-op.example");
+        assertRefused(signIn("ac"), "oidc.iss_mismatch");
+        op.sendIss(false);
+        assertRefused(signIn("ac"), "oidc.iss_missing");
+        assertThat(op.tokenRequests()).isZero();
+        op.sendIss(true).issParameter(op.issuer());
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void withoutRfc9207AnAnswerWithoutIssIsAccepted() {
+        op.announceIss(false).sendIss(false);
+        register("ac", "client_secret_basic");
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void userinfoAboutAnotherSubjectIsRefused() {
+        register("ac", "client_secret_basic", "{\"fetch_userinfo\": true}");
+        op.userinfoSubject("someone-else");
+        assertRefused(signIn("ac"), "oidc.userinfo_subject_mismatch");
+        op.userinfoSubject(TestOpenIdProvider.SUBJECT);
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void aReplayedCodeIsRefusedByTheProviderAndReported() {
+        register("ac", "client_secret_basic");
+        Authorization first = authorize("ac");
+        assertSignedIn(callback(first.callback()));
+        Authorization second = authorize("ac");
+        JsonNode event = assertRefused(callback(second.with("code", first.callbackParams().get("code"))),
+                "oidc.token_request_failed");
+        assertThat(event.at("/details/detail").asString()).contains("invalid_grant");
+        assertThat(op.tokenRefusals()).contains("invalid_grant: code already used");
+    }
+
+    @Test
+    void aSwappedAccessTokenFailsTheAtHash() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.claim("at_hash", "x6ydYvm2yu2Ld1JAnGmpnA"));
+        assertRefused(signIn("ac"), "oidc.at_hash_mismatch");
+        op.claims(c -> c);
+        assertSignedIn(signIn("ac"));
+    }
+}

@@ -1,0 +1,223 @@
+package io.gatehouse.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import io.gatehouse.crypto.Certificates;
+import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.crypto.PrivateKeys;
+import io.gatehouse.testkit.ApiClient;
+import io.gatehouse.testkit.ApiClient.Reply;
+import io.gatehouse.testkit.TestOpenIdProvider;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenID Connect relying party end to end over real HTTP against a real (test) OpenID
+ * provider: every client authentication method, RS256 and ES256 ID tokens, PKCE, userinfo.
+ */
+abstract class OidcSignInTests extends OidcTestSupport {
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void clientSecretBasicWithAnRs256IdTokenSignsTheUserInOnce() {
+        register("okta", "client_secret_basic");
+        Authorization a = authorize("okta", "jane@acme.example");
+        Map<String, String> request = a.request();
+        assertThat(request).containsEntry("response_type", "code").containsEntry("client_id", "client-okta")
+                .containsEntry("redirect_uri", "https://sso.gatehouse.test/sso/" + org + "/okta/oidc/callback")
+                .containsEntry("login_hint", "jane@acme.example").containsEntry("code_challenge_method", "S256")
+                .containsKeys("state", "nonce", "code_challenge");
+        assertThat(request.get("scope").split(" ")).contains("openid", "email", "profile");
+        assertThat(request.get("state")).hasSizeBetween(40, 64);
+
+        Reply result = callback(a.callback());
+        JsonNode event = assertSignedIn(result);
+        assertThat(result.text()).contains("Jane", "Doe", "Engineering, Admins", "email_verified");
+        assertThat(event.at("/details/protocol").asString()).isEqualTo("oidc");
+        Map<String, String> form = op.tokenForms().getLast();
+        assertThat(form).containsEntry("grant_type", "authorization_code").doesNotContainKey("client_secret");
+        assertThat(CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(form.get("code_verifier")))
+                .getValue()).isEqualTo(request.get("code_challenge"));
+
+        // the verifier was never stored in the clear
+        String stored = jdbc.sql("select code_verifier from signin_attempts where id = ?").param(request.get("state"))
+                .query(String.class).single();
+        assertThat(stored).isNotBlank().doesNotContain(form.get("code_verifier"));
+
+        assertRefused(callback(a.callback()), "oidc.state_unknown");
+        assertThat(op.tokenRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void clientSecretPostWithAnEs256IdToken() {
+        register("es", "client_secret_post", "{\"id_token_signed_response_alg\": \"ES256\"}");
+        op.idTokenAlg("ES256");
+        assertSignedIn(signIn("es"));
+        assertThat(op.tokenForms().getLast()).containsEntry("client_id", "client-es").containsKey("client_secret");
+    }
+
+    @Test
+    void clientSecretJwt() {
+        register("sjwt", "client_secret_jwt");
+        assertSignedIn(signIn("sjwt"));
+        assertThat(op.tokenForms().getLast()).containsKey("client_assertion").doesNotContainKey("client_secret");
+    }
+
+    @Test
+    void privateKeyJwtIsCheckedWithTheKeyGatehousePublishes() {
+        register("pkjwt", "private_key_jwt");
+        Reply jwks = api.get("/sso/" + org + "/pkjwt/oidc/jwks", null);
+        assertThat(jwks.status()).isEqualTo(200);
+        assertThat(jwks.header("Content-Type")).startsWith("application/jwk-set+json");
+        JsonNode first = jwks.json().get("keys").get(0);
+        assertThat(first.get("kty").asString()).isEqualTo("RSA");
+        assertThat(first.get("alg").asString()).isEqualTo("RS256");
+        assertThat(first.has("d")).isFalse();
+        assertThat(first.has("p")).isFalse();
+
+        assertSignedIn(signIn("pkjwt"));
+        assertThat(op.clientJwksFetches()).isEqualTo(1);
+        // the same key the next time: one key per provider, kept
+        assertThat(api.get("/sso/" + org + "/pkjwt/oidc/jwks", null).json().get("keys").get(0).get("kid").asString())
+                .isEqualTo(first.get("kid").asString());
+        String sealed = jdbc.sql("select private_key from oidc_client_keys where kid = ?").param(first.get("kid").asString())
+                .query(String.class).single();
+        assertThat(sealed).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void aPublicClientUsesPkceAndNoSecret() {
+        register("spa", "none");
+        assertSignedIn(signIn("spa"));
+        assertThat(op.tokenForms().getLast()).containsEntry("client_id", "client-spa").containsKey("code_verifier")
+                .doesNotContainKeys("client_secret", "client_assertion");
+    }
+
+    @Test
+    void plainPkceSendsTheVerifierAsTheChallenge() {
+        register("plain", "client_secret_basic", "{\"pkce\": \"plain\"}");
+        Authorization a = authorize("plain");
+        assertThat(a.request()).containsEntry("code_challenge_method", "plain");
+        assertSignedIn(callback(a.callback()));
+        assertThat(op.tokenForms().getLast().get("code_verifier")).isEqualTo(a.request().get("code_challenge"));
+    }
+
+    @Test
+    void pkceDisabledSendsNoChallenge() {
+        register("nopkce", "client_secret_basic", "{\"pkce\": \"disabled\"}");
+        Authorization a = authorize("nopkce");
+        assertThat(a.request()).doesNotContainKeys("code_challenge", "code_challenge_method");
+        assertSignedIn(callback(a.callback()));
+        assertThat(op.tokenForms().getLast()).doesNotContainKey("code_verifier");
+    }
+
+    @Test
+    void tlsClientAuthPresentsTheClientCertificate() throws Exception {
+        for (String method : new String[] {"tls_client_auth", "self_signed_tls_client_auth"}) {
+            X509Certificate serverCert = op.startMtlsTokenEndpointOnce();
+            KeyAndCertificate client = TestOpenIdProvider.clientTlsIdentity("gatehouse-client");
+            String alias = method.startsWith("self") ? "mtls-self" : "mtls";
+            register(alias, method, ApiClient.object()
+                    .put("token_endpoint", op.mtlsTokenEndpoint())
+                    .put("client_certificate", Certificates.toPem(client.certificate()))
+                    .put("client_private_key", PrivateKeys.toPem(client.privateKey())).toString());
+            op.clientCertificate(client.certificate());
+            String before = System.getProperty("javax.net.ssl.trustStore");
+            Path trustStore = trustStoreWith(serverCert);
+            System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            try {
+                assertSignedIn(signIn(alias));
+                assertThat(op.tokenForms().getLast()).containsEntry("client_id", "client-" + alias)
+                        .doesNotContainKeys("client_secret", "client_assertion");
+                // another certificate is refused by the provider, and Gatehouse says so
+                op.clientCertificate(TestOpenIdProvider.clientTlsIdentity("someone-else").certificate());
+                JsonNode event = assertRefused(signIn(alias), "oidc.token_request_failed");
+                assertThat(event.at("/details/detail").asString()).contains("invalid_client");
+            } finally {
+                if (before == null) {
+                    System.clearProperty("javax.net.ssl.trustStore");
+                } else {
+                    System.setProperty("javax.net.ssl.trustStore", before);
+                }
+                System.clearProperty("javax.net.ssl.trustStorePassword");
+                System.clearProperty("javax.net.ssl.trustStoreType");
+                Files.deleteIfExists(trustStore);
+            }
+        }
+    }
+
+    private static Path trustStoreWith(X509Certificate cert) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("test-op", cert);
+        Path file = Files.createTempFile("gatehouse-test-trust", ".p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            ks.store(out, "changeit".toCharArray());
+        }
+        return file;
+    }
+
+    @Test
+    void userinfoIsMergedWhenItsSubjectIsTheIdTokens() {
+        register("ui", "client_secret_basic", "{\"fetch_userinfo\": true}");
+        op.userinfoExtra(Map.of("department", "Research", "name", "Someone Else"));
+        Reply r = signIn("ui");
+        assertSignedIn(r);
+        // userinfo adds what the token lacks; the validated ID token wins where both speak
+        assertThat(r.text()).contains("department", "Research", "Jane Doe").doesNotContain("Someone Else");
+    }
+
+    @Test
+    void anAccessDeniedAnswerGoesToTheErrorUrl() {
+        register("denied", "client_secret_basic");
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/denied", key,
+                ApiClient.parse("{\"error_url\": \"https://app.acme.example/sso-error\"}")).status()).isEqualTo(200);
+        op.authorizeError("access_denied");
+        Reply r = signIn("denied");
+        assertThat(r.status()).isEqualTo(303);
+        assertThat(r.header("Location")).startsWith("https://app.acme.example/sso-error?error=oidc.access_denied&");
+        assertThat(lastSignInEvent().at("/details/detail").asString()).contains("The user said no");
+        assertThat(op.tokenRequests()).isZero();
+    }
+
+    @Test
+    void anOAuth2OnlyProviderIsKnownByItsUserEndpoint() {
+        op.client("client-gh", "client_secret_post").oauth2Only(true);
+        Reply created = api.post("/api/orgs/" + org + "/identity-providers", key, ApiClient.parse("""
+                {"alias": "gh", "display_name": "GitHub", "protocol": "oidc", "known_provider": "github",
+                 "oidc": {"issuer": "%1$s", "client_id": "client-gh", "client_secret": "%2$s",
+                          "authorization_endpoint": "%1$s/authorize", "token_endpoint": "%1$s/token",
+                          "userinfo_endpoint": "%1$s/user"}}""".formatted(op.issuer(), op.clientSecret())));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        Authorization a = authorize("gh");
+        assertThat(a.request()).doesNotContainKey("nonce");
+        assertThat(a.request().get("scope")).isEqualTo("read:user user:email");
+        Reply r = callback(a.callback());
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.text()).contains(TestOpenIdProvider.EMAIL, "janedoe", "Jane Doe");
+        assertThat(lastSignInEvent().at("/details/subject").asString()).isEqualTo(op.issuer() + "|583231");
+    }
+
+    @Test
+    void theClientJwksOfAProviderWithoutKeyAuthenticationIsEmpty() {
+        register("basic", "client_secret_basic");
+        Reply r = api.get("/sso/" + org + "/basic/oidc/jwks", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("keys").size()).isZero();
+        assertThat(api.get("/sso/" + org + "/nobody/oidc/jwks", null).status()).isEqualTo(404);
+    }
+}
