@@ -26,6 +26,14 @@ public record GatehouseProperties(
         spKeyPoolSize = spKeyPoolSize <= 0 ? 4 : spKeyPoolSize;
     }
 
+    /**
+     * Whether fetches may reach loopback and private addresses: for development and tests, and in
+     * demo mode, whose built-in identity providers are served by Gatehouse itself on localhost.
+     */
+    public boolean privateNetworkFetchAllowed() {
+        return allowPrivateNetworkFetch || demo;
+    }
+
     public boolean usesEmbeddedDatabase() {
         return dbUrl == null || dbUrl.isBlank();
     }

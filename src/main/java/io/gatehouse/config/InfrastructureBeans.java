@@ -25,6 +25,6 @@ class InfrastructureBeans {
 
     @Bean
     SafeFetcher safeFetcher(GatehouseProperties properties) {
-        return new SafeFetcher(FetchPolicy.defaults(properties.allowPrivateNetworkFetch()));
+        return new SafeFetcher(FetchPolicy.defaults(properties.privateNetworkFetchAllowed()));
     }
 }

@@ -61,7 +61,7 @@ public class IdentityProviders {
         this.tx = tx;
         this.clock = clock;
         this.properties = properties;
-        this.reader = new IdentityProviderReader(properties.allowPrivateNetworkFetch());
+        this.reader = new IdentityProviderReader(properties.privateNetworkFetchAllowed());
     }
 
     public String baseUrl() {

@@ -31,6 +31,10 @@ class StartupBanner {
         } else {
             b.append("  No platform admin key: set GATEHOUSE_ADMIN_KEY to manage organizations\n");
         }
+        if (properties.demo()) {
+            b.append("  Demo mode: open ").append(properties.baseUrl()).append("/demo and sign in through the built-in")
+                    .append(" SAML and OIDC demo identity providers (users alice and bob, password demo)\n");
+        }
         b.append("  Try: curl -H \"Authorization: Bearer <admin key>\" ").append(properties.baseUrl()).append("/api/orgs\n");
         System.out.println(b);
     }

@@ -110,6 +110,12 @@ public class SpKeys {
         if (hasActiveKeys(idpId)) {
             return;
         }
+        // RSA generation (when the pool is dry) happens before the row lock is taken: holding a lock
+        // for seconds would make a sign-in on another thread time out waiting for it
+        java.util.Map<Use, KeyAndCertificate> fresh = new java.util.EnumMap<>(Use.class);
+        for (Use use : Use.values()) {
+            fresh.put(use, pool.take());
+        }
         tx.executeWithoutResult(status -> {
             boolean exists = jdbc.sql("select id from identity_providers where id = ? for update").param(idpId)
                     .query(String.class).optional().isPresent();
@@ -120,7 +126,7 @@ public class SpKeys {
                 boolean has = jdbc.sql("select count(*) from sp_keys where idp_id = ? and key_use = ? and status = 'active'")
                         .params(idpId, use.wireName()).query(Integer.class).single() > 0;
                 if (!has) {
-                    insert(idpId, use, Status.ACTIVE, pool.take(), now);
+                    insert(idpId, use, Status.ACTIVE, fresh.get(use), now);
                 }
             }
         });

@@ -102,7 +102,7 @@ public final class SamlBindings {
     }
 
     /** An RSA key cannot make an ECDSA signature (and the reverse): the key decides the family. */
-    static SignatureAlgorithm compatible(SignatureAlgorithm wanted, PrivateKey key) {
+    public static SignatureAlgorithm compatible(SignatureAlgorithm wanted, PrivateKey key) {
         boolean rsaKey = key instanceof RSAPrivateKey;
         boolean rsaAlg = wanted.wireName().startsWith("rsa");
         if (rsaKey == rsaAlg) {
