@@ -14,6 +14,8 @@ public enum ErrorCode {
     DOMAIN_TAKEN(409, "domain_taken", "A domain is already claimed by another identity provider"),
     ORG_EXISTS(409, "org_exists", "An organization with this id already exists"),
     CONFLICT(409, "conflict", "The resource changed concurrently"),
+    ROLE_MANAGED_BY_IDP(409, "role_managed_by_idp",
+            "The user's role and team come from their identity provider (role_management idp)"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large", "The request body is larger than 1 MiB"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "The request body's media type is not supported"),
     VALIDATION_FAILED(422, "validation_failed", "The request is not valid"),

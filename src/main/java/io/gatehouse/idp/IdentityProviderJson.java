@@ -318,6 +318,7 @@ public final class IdentityProviderJson {
         o.put("role_management", p.roleManagement().wireName());
         putOptional(o, "default_role", p.defaultRole());
         putOptional(o, "default_team", p.defaultTeam());
+        o.put("allow_any_email_domain", p.allowAnyEmailDomain());
         return o;
     }
 
@@ -325,7 +326,9 @@ public final class IdentityProviderJson {
         return new Provisioning(WireEnum.parse(Provisioning.Mode.class, p.get("mode").stringValue()).orElseThrow(),
                 WireEnum.parse(Provisioning.SyncMode.class, p.get("sync_mode").stringValue()).orElseThrow(),
                 WireEnum.parse(Provisioning.RoleManagement.class, p.get("role_management").stringValue()).orElseThrow(),
-                opt(p, "default_role"), opt(p, "default_team"));
+                opt(p, "default_role"), opt(p, "default_team"),
+                // stored before the flag existed: absent means the secure default
+                p.path("allow_any_email_domain").asBoolean(false));
     }
 
     // --- small pieces

@@ -548,10 +548,11 @@ public final class IdentityProviderReader {
                 WireEnum.names(Provisioning.RoleManagement.class));
         Optional<String> defaultRole = p.string("default_role", 100).filter(v -> !v.isBlank());
         Optional<String> defaultTeam = p.string("default_team", 100).filter(v -> !v.isBlank());
+        Optional<Boolean> anyEmailDomain = p.bool("allow_any_email_domain");
         p.refuseUnknownFields();
         Provisioning d = Provisioning.DEFAULT;
         return new Provisioning(mode.orElse(d.mode()), sync.orElse(d.syncMode()), roles.orElse(d.roleManagement()),
-                defaultRole, defaultTeam);
+                defaultRole, defaultTeam, anyEmailDomain.orElse(d.allowAnyEmailDomain()));
     }
 
     /**

@@ -163,6 +163,11 @@ class IdentityProviderStore {
     }
 
 
+    java.util.Set<EmailDomain> domains(OrgId org) {
+        return java.util.Set.copyOf(jdbc.sql("select domain from idp_domains where org_id = ?").param(org.value())
+                .query((rs, n) -> new EmailDomain(rs.getString(1))).list());
+    }
+
     List<DomainOwner> owners(List<EmailDomain> domains) {
         if (domains.isEmpty()) {
             return List.of();

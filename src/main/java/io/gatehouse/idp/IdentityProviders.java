@@ -379,6 +379,14 @@ public class IdentityProviders {
         return store.find(org, alias);
     }
 
+    /**
+     * Every email domain of the org's identity providers, enabled or not (for the sign-in runtime:
+     * an address outside them is not the org's to vouch for).
+     */
+    public java.util.Set<EmailDomain> orgDomains(OrgId org) {
+        return store.domains(org);
+    }
+
     private IdentityProvider find(OrgId org, String alias) {
         return IdpAlias.parse(alias).flatMap(a -> store.find(org, a))
                 .orElseThrow(() -> ProblemException.notFound("Identity provider " + alias));

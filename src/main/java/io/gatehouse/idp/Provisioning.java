@@ -2,12 +2,16 @@ package io.gatehouse.idp;
 
 import java.util.Optional;
 
-/** How users signing in through an identity provider are created and kept in sync. */
+/**
+ * How users signing in through an identity provider are created and kept in sync.
+ * {@code allowAnyEmailDomain} lets this provider assert emails outside the org's domains (off by
+ * default: an IdP must not vouch for addresses of domains the org does not own).
+ */
 public record Provisioning(Mode mode, SyncMode syncMode, RoleManagement roleManagement,
-                           Optional<String> defaultRole, Optional<String> defaultTeam) {
+                           Optional<String> defaultRole, Optional<String> defaultTeam, boolean allowAnyEmailDomain) {
 
-    public static final Provisioning DEFAULT =
-            new Provisioning(Mode.JIT, SyncMode.IMPORT, RoleManagement.IDP, Optional.empty(), Optional.empty());
+    public static final Provisioning DEFAULT = new Provisioning(Mode.JIT, SyncMode.IMPORT, RoleManagement.IDP,
+            Optional.empty(), Optional.empty(), false);
 
     /** Whether unknown users are created on first sign-in. */
     public enum Mode implements WireEnum {

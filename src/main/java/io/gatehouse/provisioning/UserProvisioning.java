@@ -1,0 +1,115 @@
+package io.gatehouse.provisioning;
+
+import io.gatehouse.idp.EmailDomain;
+import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.Provisioning;
+import io.gatehouse.mapping.NormalizedProfile;
+import io.gatehouse.mapping.ProfileMapper;
+import io.gatehouse.provisioning.ProvisioningResult.Provisioned;
+import io.gatehouse.provisioning.ProvisioningResult.Refused;
+import io.gatehouse.signin.BrokeredIdentity;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns a verified sign-in into a user of the org: maps the profile, checks the email's domain,
+ * then creates the user (just in time) or brings the known one up to date under the identity
+ * provider's sync mode and role management. Safe when the same user signs in on two nodes at once.
+ */
+@Service
+public class UserProvisioning {
+    public static final int MAX_SUBJECT = 1024;
+    private static final int ATTEMPTS = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final UserStore store;
+    private final IdentityProviders registry;
+    private final TransactionTemplate tx;
+
+    UserProvisioning(UserStore store, IdentityProviders registry, TransactionTemplate tx) {
+        this.store = store;
+        this.registry = registry;
+        this.tx = tx;
+    }
+
+    public ProvisioningResult provision(IdentityProvider idp, BrokeredIdentity identity, Instant now) {
+        if (!identity.idpId().equals(idp.id()) || !identity.org().equals(idp.org())) {
+            throw new IllegalArgumentException("the identity was brokered by another identity provider");
+        }
+        String subject = identity.subject();
+        if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT) {
+            return Refused.SUBJECT_INVALID;
+        }
+        NormalizedProfile profile = ProfileMapper.map(idp, identity);
+        if (!emailDomainAllowed(idp, profile)) {
+            return Refused.EMAIL_DOMAIN_NOT_ALLOWED;
+        }
+        // the stores keep microseconds; a value read back must equal the value written
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(s -> provisionOnce(idp, subject, profile, at));
+            } catch (DuplicateKeyException | ConcurrencyFailureException e) {
+                // another node created this user between our look and our insert; the next look finds
+                // its row (locked, so we wait for its transaction) and updates it instead
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ProvisioningResult provisionOnce(IdentityProvider idp, String subject, NormalizedProfile profile,
+                                             Instant now) {
+        Provisioning rules = idp.provisioning();
+        Optional<User> known = store.lockBySubject(idp.org(), idp.id(), subject);
+        if (known.isPresent()) {
+            User updated = ProfileSync.update(known.get(), profile, rules, now);
+            store.update(updated);
+            return new Provisioned(updated, false);
+        }
+        return switch (rules.mode()) {
+            case EXISTING_ONLY -> Refused.USER_UNKNOWN;
+            case JIT -> {
+                User created = ProfileSync.create(newId(now), idp.org(), idp.id(), subject, profile, rules, now);
+                store.insert(created);
+                yield new Provisioned(created, true);
+            }
+        };
+    }
+
+    /**
+     * An asserted email must be in one of the org's domains (all its IdPs' together), unless the
+     * org has none or this IdP may vouch for any address. No email asserted: nothing to check.
+     */
+    private boolean emailDomainAllowed(IdentityProvider idp, NormalizedProfile profile) {
+        if (profile.email().isEmpty() || idp.provisioning().allowAnyEmailDomain()) {
+            return true;
+        }
+        Set<EmailDomain> domains = registry.orgDomains(idp.org());
+        if (domains.isEmpty()) {
+            return true;
+        }
+        // exact domains only: an org that owns example.com has not said it owns every sub-domain
+        return profile.emailDomain().map(EmailDomain::parse).map(parsed -> switch (parsed) {
+            case EmailDomain.Parsed.Valid v -> domains.contains(v.domain());
+            case EmailDomain.Parsed.Invalid i -> false;
+        }).orElse(false);
+    }
+
+    /** A UUID whose first 48 bits are the creation time (RFC 9562 version 7): ids sort by creation. */
+    static String newId(Instant now) {
+        long millis = now.toEpochMilli();
+        long high = (millis << 16) | 0x7000L | (RANDOM.nextInt() & 0x0FFFL);
+        long low = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
+    }
+}
