@@ -7,13 +7,8 @@ import io.gatehouse.signin.SignInFailure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Completes a sign-in for the application that asked: the user's profile becomes the claims of a
@@ -22,7 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class Broker implements SignInCompletion {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Applications applications;
     private final AuthorizationCodes codes;
     private final Issuer issuer;
@@ -63,30 +57,6 @@ class Broker implements SignInCompletion {
                 yield new Completion.ToApplication(location, found.userId());
             }
         };
-    }
-
-    /** The normalized profile claims of the API page, from a brokered identity. */
-    static ObjectNode claims(BrokeredIdentity identity, String userId, Optional<String> role, Optional<String> team) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("sub", userId);
-        identity.email().ifPresent(e -> c.put("email", e));
-        c.put("email_verified", identity.emailVerified().orElse(identity.email().isPresent()
-                && identity.protocol() == io.gatehouse.idp.Protocol.SAML));
-        identity.givenName().ifPresent(v -> c.put("given_name", v));
-        identity.familyName().ifPresent(v -> c.put("family_name", v));
-        identity.name().ifPresent(v -> c.put("name", v));
-        ArrayNode groups = c.putArray("groups");
-        identity.groups().forEach(groups::add);
-        c.put("org", identity.org().value());
-        c.put("identity_provider", identity.alias().value());
-        role.ifPresent(r -> c.put("role", r));
-        team.ifPresent(t -> c.put("team", t));
-        ObjectNode raw = c.putObject("raw_attributes");
-        for (Map.Entry<String, List<String>> a : identity.rawAttributes().entrySet()) {
-            ArrayNode values = raw.putArray(a.getKey());
-            a.getValue().forEach(values::add);
-        }
-        return c;
     }
 
     private static String encode(String s) {

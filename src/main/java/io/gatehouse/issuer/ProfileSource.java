@@ -1,19 +1,35 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.provisioning.ProvisioningResult;
+import io.gatehouse.provisioning.User;
+import io.gatehouse.provisioning.UserProvisioning;
 import io.gatehouse.signin.BrokeredIdentity;
 import io.gatehouse.signin.SignInFailure;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The user behind a brokered identity, and the claims the application receives about them. */
+/**
+ * The user behind a brokered identity (found or provisioned by the IdP's rules) and the claims the
+ * application receives: the stored profile, so that manual roles and import-once fields hold.
+ */
 @Component
 class ProfileSource {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final IdentityProviders registry;
+    private final UserProvisioning provisioning;
+
+    ProfileSource(IdentityProviders registry, UserProvisioning provisioning) {
+        this.registry = registry;
+        this.provisioning = provisioning;
+    }
 
     /** A user found (or provisioned) with their claims, or refused by provisioning rules. */
     sealed interface Profile {
@@ -25,18 +41,46 @@ class ProfileSource {
     }
 
     Profile profile(BrokeredIdentity identity, Instant now) {
-        String userId = stableId(identity);
-        return new Profile.Found(userId, Broker.claims(identity, userId, Optional.empty(), Optional.empty()));
+        Optional<IdentityProvider> idp = registry.lookup(identity.org(), identity.alias())
+                .filter(i -> i.id().equals(identity.idpId()));
+        if (idp.isEmpty()) {
+            return new Profile.Refused(SignInFailure.of("signin.identity_provider_gone",
+                    "The identity provider was removed during the sign-in", "Sign in again."));
+        }
+        return switch (provisioning.provision(idp.get(), identity, now)) {
+            case ProvisioningResult.Refused r -> new Profile.Refused(r.failure());
+            case ProvisioningResult.Provisioned p -> new Profile.Found(p.user().id(), claims(p.user(), identity));
+        };
     }
 
-    /** Keyed by (org, identity provider, subject), never by email: the same person at two IdPs is two users. */
-    static String stableId(BrokeredIdentity identity) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((identity.org().value() + "\n"
-                    + identity.idpId() + "\n" + identity.subject()).getBytes(StandardCharsets.UTF_8));
-            return "u_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** The normalized profile claims of the API page. */
+    static ObjectNode claims(User user, BrokeredIdentity identity) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("sub", user.id());
+        user.email().ifPresent(e -> c.put("email", e));
+        c.put("email_verified", user.emailVerified());
+        user.givenName().ifPresent(v -> c.put("given_name", v));
+        user.familyName().ifPresent(v -> c.put("family_name", v));
+        user.name().ifPresent(v -> c.put("name", v));
+        user.username().ifPresent(v -> c.put("preferred_username", v));
+        ArrayNode groups = c.putArray("groups");
+        user.groups().forEach(groups::add);
+        if (user.groupsOverage()) {
+            c.put("groups_overage", true);
         }
+        c.put("org", identity.org().value());
+        c.put("identity_provider", identity.alias().value());
+        user.role().ifPresent(r -> c.put("role", r));
+        user.team().ifPresent(t -> c.put("team", t));
+        if (!user.custom().isEmpty()) {
+            ObjectNode custom = c.putObject("custom_attributes");
+            user.custom().forEach(custom::put);
+        }
+        ObjectNode raw = c.putObject("raw_attributes");
+        for (Map.Entry<String, List<String>> a : identity.rawAttributes().entrySet()) {
+            ArrayNode values = raw.putArray(a.getKey());
+            a.getValue().forEach(values::add);
+        }
+        return c;
     }
 }
