@@ -21,11 +21,11 @@ import javax.xml.transform.TransformerException;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
+import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.apache.xml.security.c14n.Canonicalizer;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
-import org.apache.xml.security.utils.Constants;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -130,7 +130,7 @@ public final class AuthnRequestXml {
                 Transforms transforms = new Transforms(doc);
                 transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
                 transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-                signature.addDocument("#" + root.getAttribute("ID"), transforms, Constants.ALGO_ID_DIGEST_SHA256);
+                signature.addDocument("#" + root.getAttribute("ID"), transforms, MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256);
                 signature.addKeyInfo(signer.get().certificate());
                 signature.sign(signer.get().privateKey());
             } catch (XMLSecurityException e) {
