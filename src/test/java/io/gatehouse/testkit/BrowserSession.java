@@ -24,10 +24,7 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.FormElement;
 
-/**
- * A browser without JavaScript for tests: keeps cookies, follows redirects with browser method semantics, remembers
- * every URL it requested, reads HTML forms and submits them (auto-posting SAML forms included), logs in to Keycloak.
- */
+/** A browser without JavaScript for tests: cookies, redirects, HTML forms, auto-posted SAML forms, Keycloak's login. */
 public final class BrowserSession {
     public static final int DEFAULT_MAX_HOPS = 20;
 

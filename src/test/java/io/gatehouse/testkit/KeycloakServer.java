@@ -587,7 +587,9 @@ public final class KeycloakServer {
 
     private static String tail(Path log) {
         try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            // without the JVM's warnings about Netty's use of sun.misc.Unsafe, which crowd out the real cause
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.startsWith("WARNING: ")).toList();
             return "the last lines of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
         } catch (IOException e) {
