@@ -3,7 +3,6 @@ package io.gatehouse.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -440,8 +439,19 @@ public final class KeycloakServer {
         Files.writeString(run.resolve("keycloak.pids"), Long.toString(process.pid()));
 
         URI ready = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
-        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
+        try (HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            awaitReady(process, probe, ready, log, deadline, timeout);
+        }
+        // kc.sh runs Keycloak's JVM as a child: record both, so a run killed outright can be cleaned up next time
+        List<String> pids = new ArrayList<>(List.of(Long.toString(process.pid())));
+        process.descendants().forEach(p -> pids.add(Long.toString(p.pid())));
+        Files.writeString(run.resolve("keycloak.pids"), String.join("\n", pids));
+        return new KeycloakServer(log, process, port, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static void awaitReady(Process process, HttpClient probe, URI ready, Path log, long deadline,
+            Duration timeout) {
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " while starting; "
@@ -456,12 +466,10 @@ public final class KeycloakServer {
                 HttpResponse<String> r = probe.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("UP")) {
-                    break;
+                    return;
                 }
-            } catch (ConnectException | java.net.http.HttpTimeoutException e) {
-                // not listening yet
             } catch (IOException e) {
-                // also not ready
+                // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 kill(process);
@@ -469,11 +477,6 @@ public final class KeycloakServer {
             }
             sleep(250);
         }
-        // kc.sh runs Keycloak's JVM as a child: record both, so a run killed outright can be cleaned up next time
-        List<String> pids = new ArrayList<>(List.of(Long.toString(process.pid())));
-        process.descendants().forEach(p -> pids.add(Long.toString(p.pid())));
-        Files.writeString(run.resolve("keycloak.pids"), String.join("\n", pids));
-        return new KeycloakServer(log, process, port, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     void stop() {
