@@ -2,6 +2,8 @@ package io.gatehouse.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -41,6 +43,29 @@ public final class GatehouseInitializers {
         public void initialize(ConfigurableApplicationContext context) {
             // the data folder's own H2 file is what production uses; tests take the same path
             common().applyTo(context);
+        }
+    }
+
+    /**
+     * Demo mode on H2, on a free port chosen before the start: the demo's redirect URIs and SAML
+     * metadata are made from the base URL at start-up, so the base URL must name the real port.
+     * For {@code webEnvironment = DEFINED_PORT}.
+     */
+    public static final class DemoOnH2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            int port = freePort();
+            common().and("gatehouse.demo=true", "server.port=" + port, "gatehouse.base-url=http://localhost:" + port)
+                    .applyTo(context);
+        }
+    }
+
+    /** A port nobody listens on now (another process could still take it before Gatehouse does). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
