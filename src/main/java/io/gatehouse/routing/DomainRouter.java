@@ -33,14 +33,23 @@ public class DomainRouter implements AutoCloseable {
     private final JdbcClient jdbc;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("routing-refresh").factory());
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), "");
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), Fingerprint.NONE);
     private volatile boolean dirty;
 
     DomainRouter(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    private record Snapshot(Map<String, Route> byDomain, Map<OrgId, List<Route>> byOrg, String fingerprint) {
+    private record Snapshot(Map<String, Route> byDomain, Map<OrgId, List<Route>> byOrg,
+                            Map<OrgId, List<String>> domainsByOrg, Fingerprint fingerprint) {
+    }
+
+    /**
+     * What says the registry changed, cheaply (an index and a row count): a save moves the latest
+     * change, a creation or deletion the number of rows.
+     */
+    private record Fingerprint(long rows, java.sql.Timestamp latest) {
+        static final Fingerprint NONE = new Fingerprint(-1, null);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -75,27 +84,76 @@ public class DomainRouter implements AutoCloseable {
         return current().byOrg().getOrDefault(org, List.of());
     }
 
-    /** Rebuilds now if the registry changed (this node calls it right after its own changes). */
-    public void refresh() {
-        String fingerprint = fingerprint();
-        if (fingerprint.equals(snapshot.fingerprint())) {
+    /**
+     * Brings the table up to date. Changes and creations since the last look reload just their orgs;
+     * a deletion (rows went missing) rebuilds the whole table, which at 200,000 domains takes seconds.
+     */
+    public synchronized void refresh() {
+        Fingerprint now = fingerprint();
+        Snapshot old = snapshot;
+        if (now.equals(old.fingerprint())) {
             return;
         }
+        if (old.fingerprint() != Fingerprint.NONE && old.fingerprint().latest() != null) {
+            List<OrgId> changed = jdbc.sql("select distinct org_id from identity_providers where updated_at >= ?")
+                    .param(old.fingerprint().latest()).query((rs, n) -> new OrgId(rs.getString(1))).list();
+            long created = jdbc.sql("select count(*) from identity_providers where created_at > ?")
+                    .param(old.fingerprint().latest()).query(Long.class).single();
+            if (now.rows() == old.fingerprint().rows() + created && changed.size() <= 1000) {
+                snapshot = withOrgsReloaded(old, changed, now);
+                return;
+            }
+        }
+        snapshot = build(now);
+    }
+
+    private Snapshot build(Fingerprint fingerprint) {
         Map<String, Route> byDomain = new HashMap<>();
         Map<OrgId, List<Route>> byOrg = new HashMap<>();
-        jdbc.sql("select org_id, alias, display_name from identity_providers where enabled = true order by org_id, alias")
+        Map<OrgId, List<String>> domainsByOrg = new HashMap<>();
+        load("", List.of(), byDomain, byOrg, domainsByOrg);
+        return freeze(byDomain, byOrg, domainsByOrg, fingerprint);
+    }
+
+    private Snapshot withOrgsReloaded(Snapshot old, List<OrgId> orgs, Fingerprint fingerprint) {
+        Map<String, Route> byDomain = new HashMap<>(old.byDomain());
+        Map<OrgId, List<Route>> byOrg = new HashMap<>(old.byOrg());
+        Map<OrgId, List<String>> domainsByOrg = new HashMap<>(old.domainsByOrg());
+        for (OrgId org : orgs) {
+            byOrg.remove(org);
+            Optional.ofNullable(domainsByOrg.remove(org)).ifPresent(list -> list.forEach(byDomain::remove));
+        }
+        for (OrgId org : orgs) {
+            load(" and i.org_id = ?", List.of(org.value()), byDomain, byOrg, domainsByOrg);
+        }
+        return freeze(byDomain, byOrg, domainsByOrg, fingerprint);
+    }
+
+    private void load(String orgFilter, List<String> params, Map<String, Route> byDomain,
+                      Map<OrgId, List<Route>> byOrg, Map<OrgId, List<String>> domainsByOrg) {
+        jdbc.sql("select i.org_id, i.alias, i.display_name from identity_providers i where i.enabled = true" + orgFilter
+                        + " order by i.org_id, i.alias")
+                .params(params.toArray())
                 .query((rs, n) -> new Route(new OrgId(rs.getString(1)), IdpAlias.parse(rs.getString(2)).orElseThrow(),
                         rs.getString(3)))
                 .list().forEach(r -> byOrg.computeIfAbsent(r.org(), k -> new ArrayList<>()).add(r));
         jdbc.sql("select d.domain, i.org_id, i.alias, i.display_name from idp_domains d"
-                        + " join identity_providers i on i.id = d.idp_id where i.enabled = true")
+                        + " join identity_providers i on i.id = d.idp_id where i.enabled = true"
+                        + orgFilter.replace("i.org_id", "d.org_id"))
+                .params(params.toArray())
                 .query((rs, n) -> {
-                    byDomain.put(rs.getString(1), new Route(new OrgId(rs.getString(2)),
-                            IdpAlias.parse(rs.getString(3)).orElseThrow(), rs.getString(4)));
+                    OrgId org = new OrgId(rs.getString(2));
+                    byDomain.put(rs.getString(1), new Route(org, IdpAlias.parse(rs.getString(3)).orElseThrow(),
+                            rs.getString(4)));
+                    domainsByOrg.computeIfAbsent(org, k -> new ArrayList<>()).add(rs.getString(1));
                     return null;
                 }).list();
+    }
+
+    private static Snapshot freeze(Map<String, Route> byDomain, Map<OrgId, List<Route>> byOrg,
+                                   Map<OrgId, List<String>> domainsByOrg, Fingerprint fingerprint) {
         byOrg.replaceAll((k, v) -> List.copyOf(v));
-        snapshot = new Snapshot(Map.copyOf(byDomain), Map.copyOf(byOrg), fingerprint);
+        return new Snapshot(Map.copyOf(byDomain), Map.copyOf(byOrg), domainsByOrg, fingerprint);
     }
 
     /** This node's own change: rebuild on the next lookup, so that a burst of changes costs one rebuild. */
@@ -112,9 +170,11 @@ public class DomainRouter implements AutoCloseable {
         return snapshot;
     }
 
-    private String fingerprint() {
-        return jdbc.sql("select count(*), max(updated_at), coalesce(sum(version), 0) from identity_providers")
-                .query((rs, n) -> rs.getLong(1) + "|" + rs.getTimestamp(2) + "|" + rs.getLong(3)).single();
+    private Fingerprint fingerprint() {
+        long rows = jdbc.sql("select count(*) from identity_providers").query(Long.class).single();
+        java.sql.Timestamp latest = jdbc.sql("select max(updated_at) from identity_providers")
+                .query((rs, n) -> rs.getTimestamp(1)).single();
+        return new Fingerprint(rows, latest);
     }
 
     private void refreshQuietly() {

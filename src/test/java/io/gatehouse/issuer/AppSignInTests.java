@@ -262,4 +262,24 @@ abstract class AppSignInTests extends ApiTest {
         assertThat(query(denied.header("Location")).get("error")).isEqualTo("access_denied");
         assertThat(query(denied.header("Location")).get("state")).isEqualTo("xyz-state");
     }
+
+    @Test
+    void routingFollowsEveryChangeOfTheRegistry() {
+        String hint = "&login_hint=" + enc("dana@" + domain);
+        assertThat(api.get(authorizeUrl(hint), null).status()).isEqualTo(302);
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key,
+                ApiClient.parse("{\"enabled\": false}")).status()).isEqualTo(200);
+        assertThat(api.get(authorizeUrl(hint), null).text()).contains("could not find single sign-on");
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key,
+                ApiClient.parse("{\"enabled\": true}")).status()).isEqualTo(200);
+        assertThat(api.get(authorizeUrl(hint), null).status()).isEqualTo(302);
+        String moved = uniqueDomain();
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key,
+                ApiClient.parse("{\"domains\": [\"" + moved + "\"]}")).status()).isEqualTo(200);
+        assertThat(api.get(authorizeUrl(hint), null).status()).isEqualTo(200);
+        assertThat(api.get(authorizeUrl("&login_hint=" + enc("dana@" + moved)), null).status()).isEqualTo(302);
+        assertThat(api.delete("/api/orgs/" + org + "/identity-providers/okta", key).status()).isEqualTo(204);
+        assertThat(api.get(authorizeUrl("&login_hint=" + enc("dana@" + moved)), null).text())
+                .contains("could not find single sign-on");
+    }
 }

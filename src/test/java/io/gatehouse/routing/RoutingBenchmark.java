@@ -50,8 +50,10 @@ public final class RoutingBenchmark {
                     String idpId = "00000000-0000-0000-0000-" + String.format("%012d", i);
                     idp.setString(1, idpId);
                     idp.setString(2, id);
-                    idp.setTimestamp(3, now);
-                    idp.setTimestamp(4, now);
+                    // as in life, providers were saved at different moments
+                    Timestamp saved = new Timestamp(now.getTime() - (orgs - i) * 1000L);
+                    idp.setTimestamp(3, saved);
+                    idp.setTimestamp(4, saved);
                     idp.addBatch();
                     for (String d : new String[] {"company" + i + ".com", "company" + i + ".co.uk"}) {
                         domain.setString(1, d);
@@ -76,6 +78,29 @@ public final class RoutingBenchmark {
         long r0 = System.nanoTime();
         router.refresh();
         System.out.printf("Routing table built in %.0f ms%n", (System.nanoTime() - r0) / 1e6);
+
+        try (Connection c = ds.getConnection()) {
+            c.createStatement().executeUpdate("update identity_providers set version = version + 1, updated_at = now()"
+                    + " where org_id = 'org-777'");
+            c.createStatement().executeUpdate("insert into idp_domains (domain, org_id, idp_id) values"
+                    + " ('new777.com', 'org-777', '00000000-0000-0000-0000-000000000777')");
+        }
+        JdbcClient probe = JdbcClient.create(ds);
+        for (String sql : new String[] {
+                "select count(*) from identity_providers", "select max(updated_at) from identity_providers",
+                "select count(distinct org_id) from identity_providers where updated_at >= now() - interval '1' minute",
+                "select count(*) from identity_providers where created_at >= now() - interval '1' minute",
+                "select count(*) from identity_providers i where i.enabled = true and i.org_id = 'org-777'",
+                "select count(*) from idp_domains d join identity_providers i on i.id = d.idp_id where i.enabled = true"
+                        + " and d.org_id = 'org-777'"}) {
+            long q0 = System.nanoTime();
+            probe.sql(sql).query((rs, n) -> rs.getObject(1)).list();
+            System.out.printf("  %.1f ms  %s%n", (System.nanoTime() - q0) / 1e6, sql);
+        }
+        long u0 = System.nanoTime();
+        router.refresh();
+        System.out.printf("One org changed: table updated in %.1f ms (routes new777.com: %s)%n",
+                (System.nanoTime() - u0) / 1e6, router.forEmail("x@new777.com").isPresent());
 
         SplittableRandom random = new SplittableRandom(42);
         String[] emails = new String[10_000];
