@@ -69,7 +69,9 @@ class OidcProviderInteropTest extends ApiTest {
                 Client.withSecret("gh-post", SECRET_POST, callback("post"), "client_secret_post", "ES256"),
                 Client.withPrivateKeyJwt("gh-pkjwt", "http://127.0.0.1:" + port + "/sso/" + ORG + "/pkjwt/oidc/jwks",
                         callback("pkjwt"), "ES256"),
-                Client.withSecret("gh-app", SECRET_APP, callback("app"), "client_secret_basic", "RS256")),
+                Client.withSecret("gh-app", SECRET_APP, callback("app"), "client_secret_basic", "RS256"),
+                Client.withSecret("gh-cancel", SECRET_BASIC, callback("cancel"), "client_secret_basic", "RS256"),
+                Client.withSecret("gh-wrong", SECRET_BASIC, callback("wrong"), "client_secret_basic", "RS256")),
                 List.of(JANE));
     }
 
@@ -126,6 +128,35 @@ class OidcProviderInteropTest extends ApiTest {
                 .doesNotContain("client_secret");
         assertThat(token.idTokenAlg()).contains("ES256");
         assertPkceS256(browser);
+    }
+
+    @Test
+    void aUserWhoCancelsAtTheProviderIsRefusedWithTheProvidersReason() {
+        register("cancel", "gh-cancel", SECRET_BASIC, "client_secret_basic", "RS256");
+        BrowserSession browser = new BrowserSession();
+        Page result = signIn(browser, "/sso/" + ORG + "/cancel/login", true);
+
+        assertThat(result.status()).as(result.body()).isEqualTo(403);
+        assertThat(result.body()).contains("oidc.access_denied").doesNotContain(JANE.email());
+        JsonNode event = lastSignInEvent();
+        assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
+        assertThat(event.at("/details/reason").asString()).isEqualTo("oidc.access_denied");
+        assertThat(event.at("/details/detail").asString()).contains("End-User aborted interaction");
+        assertThat(op.tokenRequests()).noneMatch(t -> t.clientId().equals("gh-cancel"));
+    }
+
+    @Test
+    void aWrongClientSecretIsRefusedByTheProviderAndGatehouseSaysSo() {
+        register("wrong", "gh-wrong", "not-" + SECRET_BASIC, "client_secret_basic", "RS256");
+        BrowserSession browser = new BrowserSession();
+        Page result = signIn(browser, "/sso/" + ORG + "/wrong/login");
+
+        assertThat(result.status()).as(result.body()).isEqualTo(403);
+        assertThat(result.body()).contains("oidc.token_request_failed");
+        JsonNode event = lastSignInEvent();
+        assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
+        assertThat(event.at("/details/reason").asString()).isEqualTo("oidc.token_request_failed");
+        assertThat(event.at("/details/detail").asString()).contains("invalid_client");
     }
 
     @Test
@@ -215,6 +246,11 @@ class OidcProviderInteropTest extends ApiTest {
      * Gatehouse's last page, or the redirect that leaves for somewhere else (an application).
      */
     private Page signIn(BrowserSession browser, String gatehousePath) {
+        return signIn(browser, gatehousePath, false);
+    }
+
+    /** As {@link #signIn(BrowserSession, String)}; with {@code cancel}, the user cancels on the login page instead. */
+    private Page signIn(BrowserSession browser, String gatehousePath, boolean cancel) {
         Page page = browser.get(local(gatehousePath));
         for (int hops = 0; hops < 20; hops++) {
             if (page.isRedirect()) {
@@ -228,7 +264,11 @@ class OidcProviderInteropTest extends ApiTest {
             }
             Optional<Form> login = page.form("form:has(input[name=prompt][value=login])");
             Optional<Form> consent = page.form("form:has(input[name=prompt][value=consent])");
-            if (login.isPresent()) {
+            if (login.isPresent() && cancel) {
+                Element abort = page.html().selectFirst("a[href*=/abort]");
+                assertThat(abort).as("the login page's cancel link").isNotNull();
+                page = browser.get(abort.absUrl("href"));
+            } else if (login.isPresent()) {
                 page = browser.submit(login.get().with("login", JANE.sub()).with("password", "any"));
             } else if (consent.isPresent()) {
                 page = browser.submit(consent.get());
