@@ -62,6 +62,13 @@ provider.on('authorization.error', (_ctx, err) => console.error('authorization.e
   err.error_description ?? ''));
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
 
+// oidc-provider checks a static client's metadata on its first use; checked here, a faulty client fails the start
+for (const { client_id: id } of config.clients) {
+  if (!(await provider.Client.find(id))) {
+    throw new Error(`client ${id} was not accepted`);
+  }
+}
+
 const callback = provider.callback();
 server.on('request', (req, res) => {
   if (req.method === 'GET' && req.url === '/test/token-requests') {
