@@ -33,9 +33,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finishes an OpenID Connect sign-in once its attempt is claimed: the code exchanged with the
- * configured client authentication, the ID token validated, userinfo merged when asked for, and
- * the identity built. OAuth 2.0-only providers (GitHub) have no ID token: their userinfo endpoint
- * is the identity.
+ * configured client authentication, the ID token validated, userinfo merged when asked for or when
+ * the ID token lacks the claims of the requested scopes, and the identity built. OAuth 2.0-only
+ * providers (GitHub) have no ID token: their userinfo endpoint is the identity.
  */
 @Component
 class OidcRelyingParty {
@@ -43,6 +43,10 @@ class OidcRelyingParty {
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     private static final Pattern ENTRA_MULTI_TENANT = Pattern.compile(
             "^https://login\\.microsoftonline\\.com/(common|organizations|consumers)/v2\\.0$");
+    /** The claims of the profile scope (OpenID Connect Core 5.4). */
+    private static final List<String> PROFILE_CLAIMS = List.of("name", "family_name", "given_name", "middle_name",
+            "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo",
+            "locale", "updated_at");
     private static final Set<String> ENTRA_GROUP_TENANTS = Set.of("common", "organizations", "consumers");
     private final TokenClient tokens;
     private final IdTokenVerifier idTokens;
@@ -109,7 +113,7 @@ class OidcRelyingParty {
         }
         IdTokenVerifier.VerifiedIdToken token = ((Outcome.Passed<IdTokenVerifier.VerifiedIdToken>) verified).value();
         Map<String, Object> claims = new LinkedHashMap<>(token.claims());
-        if (oidc.fetchUserinfo() && userinfoEndpoint.isPresent()) {
+        if ((oidc.fetchUserinfo() || scopedClaimsMissing(oidc.scopes(), claims)) && userinfoEndpoint.isPresent()) {
             Outcome<Map<String, Object>> profile = userinfo.claims(userinfoEndpoint.get(), got.accessToken());
             if (profile instanceof Outcome.Refused<Map<String, Object>> r) {
                 return r.as();
@@ -124,6 +128,18 @@ class OidcRelyingParty {
             more.forEach(claims::putIfAbsent);
         }
         return Outcome.passed(identity(idp, token.issuer(), token.subject(), claims));
+    }
+
+    /**
+     * Whether the ID token lacks every claim of a requested {@code email} or {@code profile} scope. OpenID Connect
+     * Core 5.4 returns those claims from userinfo when an access token is issued, and certified providers do just
+     * that (oidc-provider by default): the ID token then carries only {@code sub}, and userinfo must be read even
+     * when {@code fetch_userinfo} was not asked for.
+     */
+    static boolean scopedClaimsMissing(List<String> scopes, Map<String, Object> idTokenClaims) {
+        boolean email = scopes.contains("email") && !idTokenClaims.containsKey("email");
+        boolean profile = scopes.contains("profile") && PROFILE_CLAIMS.stream().noneMatch(idTokenClaims::containsKey);
+        return email || profile;
     }
 
     private Outcome<BrokeredIdentity> fromUserinfo(IdentityProvider idp, OidcSettings oidc, Optional<URI> endpoint,

@@ -263,6 +263,13 @@ class OidcAttackTests extends OidcTestSupport {
     }
 
     @Test
+    void userinfoAboutAnotherSubjectIsRefusedWhenReadForAProfileTheIdTokenLacks() {
+        register("ac", "client_secret_basic");
+        op.profileInUserinfoOnly(true).userinfoSubject("someone-else");
+        assertRefused(signIn("ac"), "oidc.userinfo_subject_mismatch");
+    }
+
+    @Test
     void aReplayedCodeIsRefusedByTheProviderAndReported() {
         register("ac", "client_secret_basic");
         Authorization first = authorize("ac");

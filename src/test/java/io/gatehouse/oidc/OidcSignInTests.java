@@ -58,6 +58,8 @@ abstract class OidcSignInTests extends OidcTestSupport {
 
         assertRefused(callback(a.callback()), "oidc.state_unknown");
         assertThat(op.tokenRequests()).isEqualTo(1);
+        // the ID token carried the profile: no userinfo request was needed
+        assertThat(op.userinfoRequests()).isZero();
     }
 
     @Test
@@ -179,6 +181,16 @@ abstract class OidcSignInTests extends OidcTestSupport {
         assertSignedIn(r);
         // userinfo adds what the token lacks; the validated ID token wins where both speak
         assertThat(r.text()).contains("department", "Research", "Jane Doe").doesNotContain("Someone Else");
+    }
+
+    @Test
+    void aProfileOnlyInUserinfoIsReadFromItWithoutBeingAskedTo() {
+        register("core54", "client_secret_basic");
+        op.profileInUserinfoOnly(true);
+        Reply r = signIn("core54");
+        assertSignedIn(r);
+        assertThat(r.text()).contains("Jane", "Doe", "email_verified");
+        assertThat(op.userinfoRequests()).isEqualTo(1);
     }
 
     @Test

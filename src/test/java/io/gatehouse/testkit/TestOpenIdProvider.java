@@ -99,6 +99,7 @@ public final class TestOpenIdProvider implements AutoCloseable {
     private final AtomicInteger jwksRequests = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger clientJwksFetches = new AtomicInteger();
+    private final AtomicInteger userinfoRequests = new AtomicInteger();
     private final List<String> tokenRefusals = new CopyOnWriteArrayList<>();
     private final List<Map<String, String>> tokenForms = new CopyOnWriteArrayList<>();
     private volatile Map<String, String> lastAuthorization = Map.of();
@@ -123,6 +124,7 @@ public final class TestOpenIdProvider implements AutoCloseable {
     private volatile Optional<String> issParameterOverride = Optional.empty();
     private volatile Optional<String> authorizeError = Optional.empty();
     private volatile boolean oauth2Only;
+    private volatile boolean profileInUserinfoOnly;
 
     /** One issued code and what it was issued for. */
     private record Code(String clientId, String redirectUri, Optional<String> nonce, Optional<String> challenge,
@@ -318,6 +320,15 @@ public final class TestOpenIdProvider implements AutoCloseable {
         return this;
     }
 
+    /**
+     * ID tokens without the user's claims, which only userinfo answers: what OpenID Connect Core 5.4 allows when an
+     * access token is issued, and what oidc-provider does by default.
+     */
+    public TestOpenIdProvider profileInUserinfoOnly(boolean only) {
+        this.profileInUserinfoOnly = only;
+        return this;
+    }
+
     /** Whether discovery announces RFC 9207 (authorization_response_iss_parameter_supported). */
     public TestOpenIdProvider announceIss(boolean announce) {
         this.announceIss = announce;
@@ -370,6 +381,10 @@ public final class TestOpenIdProvider implements AutoCloseable {
 
     public int tokenRequests() {
         return tokenRequests.get();
+    }
+
+    public int userinfoRequests() {
+        return userinfoRequests.get();
     }
 
     public int clientJwksFetches() {
@@ -608,7 +623,9 @@ public final class TestOpenIdProvider implements AutoCloseable {
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer()).subject(SUBJECT)
                     .audience(clientId).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
             code.nonce().ifPresent(n -> claims.claim("nonce", n));
-            userClaims.forEach(claims::claim);
+            if (!profileInUserinfoOnly) {
+                userClaims.forEach(claims::claim);
+            }
             String alg = idTokenAlg;
             JWSAlgorithm jwsAlg = switch (alg) {
                 case "ES256" -> JWSAlgorithm.ES256;
@@ -659,6 +676,7 @@ public final class TestOpenIdProvider implements AutoCloseable {
     }
 
     private void userinfo(HttpExchange ex) throws IOException {
+        userinfoRequests.incrementAndGet();
         if (bearer(ex).isEmpty()) {
             json(ex, 401, "{\"error\":\"invalid_token\"}");
             return;
