@@ -50,7 +50,14 @@ class IdentityProviderStore {
                         Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()))
                 .update();
         insertDomains(idp);
+        changed(idp.org(), idp.updatedAt());
         rememberAfterCommit(idp);
+    }
+
+    /** Tells every node's routing table that the org's providers changed (in the writer's transaction). */
+    void changed(OrgId org, java.time.Instant at) {
+        jdbc.sql("insert into registry_changes (org_id, changed_at) values (?, ?)").params(org.value(), Timestamp.from(at))
+                .update();
     }
 
     /**
@@ -82,6 +89,7 @@ class IdentityProviderStore {
         }
         jdbc.sql("delete from idp_domains where idp_id = ?").param(idp.id()).update();
         insertDomains(idp);
+        changed(idp.org(), idp.updatedAt());
         rememberAfterCommit(idp);
         return true;
     }

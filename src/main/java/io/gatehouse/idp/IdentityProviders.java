@@ -222,6 +222,7 @@ public class IdentityProviders {
             if (!store.delete(current.id())) {
                 throw ProblemException.notFound("Identity provider " + alias);
             }
+            store.changed(orgId, now());
             audit.configurationChanged(orgId, "identity_provider.deleted", caller.actor(), alias,
                     IdentityProviderJson.requestView(current));
         });

@@ -65,7 +65,13 @@ public class Orgs {
     }
 
     public boolean delete(OrgId id) {
-        return jdbc.sql("delete from orgs where id = ?").param(id.value()).update() > 0;
+        boolean deleted = jdbc.sql("delete from orgs where id = ?").param(id.value()).update() > 0;
+        if (deleted) {
+            // its identity providers went with it: routing tables must drop its domains
+            jdbc.sql("insert into registry_changes (org_id, changed_at) values (?, ?)")
+                    .params(id.value(), java.sql.Timestamp.from(java.time.Instant.now())).update();
+        }
+        return deleted;
     }
 
     private static Org row(ResultSet rs, int n) throws SQLException {
