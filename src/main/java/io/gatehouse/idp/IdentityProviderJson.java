@@ -121,6 +121,7 @@ public final class IdentityProviderJson {
         s.put("allow_idp_initiated", opt.allowIdpInitiated());
         s.put("allow_sha1", opt.allowSha1());
         s.put("force_authn", opt.forceAuthn());
+        putOptional(s, "default_application", opt.defaultApplication());
         s.put("signature_algorithm", opt.signatureAlgorithm().wireName());
         s.put("clock_skew_seconds", opt.clockSkewSeconds());
         if (saml.source() instanceof SamlSource.MetadataUrl) {
@@ -186,7 +187,7 @@ public final class IdentityProviderJson {
                 WireEnum.parse(SignatureAlgorithm.class, s.get("signature_algorithm").stringValue()).orElseThrow(),
                 s.get("clock_skew_seconds").intValue(),
                 s.has("metadata_refresh_seconds") ? s.get("metadata_refresh_seconds").intValue()
-                        : SamlOptions.DEFAULT_METADATA_REFRESH);
+                        : SamlOptions.DEFAULT_METADATA_REFRESH, opt(s, "default_application"));
         List<String> formats = new ArrayList<>();
         r.get("name_id_formats").forEach(f -> formats.add(f.stringValue()));
         ResolvedSamlIdp resolved = new ResolvedSamlIdp(opt(r, "entity_id"),

@@ -233,6 +233,8 @@ public final class IdentityProviderReader {
         boolean allowIdpInitiated = s.bool("allow_idp_initiated").orElse(false);
         boolean allowSha1 = s.bool("allow_sha1").orElse(false);
         boolean forceAuthn = s.bool("force_authn").orElse(false);
+        // the application an IdP-initiated sign-in lands in (its client_id), checked at sign-in time
+        Optional<String> defaultApplication = s.string("default_application", 64);
         Optional<SignatureAlgorithm> algorithm = s.enumeration("signature_algorithm",
                 n -> WireEnum.parse(SignatureAlgorithm.class, n), WireEnum.names(SignatureAlgorithm.class));
         if (algorithm.orElse(null) == SignatureAlgorithm.RSA_SHA1 && !allowSha1) {
@@ -252,7 +254,7 @@ public final class IdentityProviderReader {
         }
         SamlOptions options = new SamlOptions(binding.orElse(SamlBinding.HTTP_REDIRECT), signAuthnRequests,
                 wantAssertionsSigned, wantResponseSigned, nameIdFormat, disableRac, allowIdpInitiated, allowSha1,
-                forceAuthn, algorithm.orElse(SignatureAlgorithm.RSA_SHA256), skew, refresh);
+                forceAuthn, algorithm.orElse(SignatureAlgorithm.RSA_SHA256), skew, refresh, defaultApplication);
         return Optional.of(new ProtocolDraft.Saml(source.get(), options, decryption));
     }
 

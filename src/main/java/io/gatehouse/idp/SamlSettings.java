@@ -79,7 +79,7 @@ public record SamlSettings(SamlSource source, ResolvedSamlIdp resolved, SamlOpti
                               boolean wantResponseSigned, Optional<String> nameIdFormat,
                               boolean disableRequestedAuthnContext, boolean allowIdpInitiated, boolean allowSha1,
                               boolean forceAuthn, SignatureAlgorithm signatureAlgorithm, int clockSkewSeconds,
-                              int metadataRefreshSeconds) {
+                              int metadataRefreshSeconds, Optional<String> defaultApplication) {
         public static final int DEFAULT_CLOCK_SKEW = 60;
         public static final int MAX_CLOCK_SKEW = 300;
         public static final int DEFAULT_METADATA_REFRESH = 86_400;

@@ -1,5 +1,7 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.signin.BrokeredIdentity;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInCompletion;
@@ -21,8 +23,11 @@ class Broker implements SignInCompletion {
     private final AuthorizationCodes codes;
     private final Issuer issuer;
     private final ProfileSource profiles;
+    private final IdentityProviders registry;
 
-    Broker(Applications applications, AuthorizationCodes codes, Issuer issuer, ProfileSource profiles) {
+    Broker(Applications applications, AuthorizationCodes codes, Issuer issuer, ProfileSource profiles,
+           IdentityProviders registry) {
+        this.registry = registry;
         this.applications = applications;
         this.codes = codes;
         this.issuer = issuer;
@@ -32,6 +37,10 @@ class Broker implements SignInCompletion {
     @Override
     public Completion complete(BrokeredIdentity identity, Optional<SignInAttempt> attempt, Instant now) {
         Optional<AppRequest> request = attempt.flatMap(SignInAttempt::appContext).flatMap(AppRequest::fromJson);
+        if (attempt.isEmpty()) {
+            // IdP-initiated (already allowed by the IdP's settings): the IdP's default application, if any
+            request = defaultApplication(identity);
+        }
         if (request.isEmpty()) {
             return new Completion.NoApplication();
         }
@@ -57,6 +66,17 @@ class Broker implements SignInCompletion {
                 yield new Completion.ToApplication(location, found.userId());
             }
         };
+    }
+
+    /** An unsolicited sign-in for the IdP's default application: to its first redirect URI, with no state. */
+    private Optional<AppRequest> defaultApplication(BrokeredIdentity identity) {
+        return registry.lookup(identity.org(), identity.alias())
+                .filter(idp -> idp.settings() instanceof SamlSettings)
+                .flatMap(idp -> ((SamlSettings) idp.settings()).options().defaultApplication())
+                .flatMap(applications::find)
+                .filter(app -> !app.redirectUris().isEmpty())
+                .map(app -> new AppRequest(app.clientId(), app.redirectUris().getFirst(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), "openid"));
     }
 
     private static String encode(String s) {

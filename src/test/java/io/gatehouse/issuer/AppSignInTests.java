@@ -282,4 +282,22 @@ abstract class AppSignInTests extends ApiTest {
         assertThat(api.get(authorizeUrl("&login_hint=" + enc("dana@" + moved)), null).text())
                 .contains("could not find single sign-on");
     }
+
+    @Test
+    void anIdpInitiatedSignInLandsInTheIdpsDefaultApplication() {
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key, ApiClient.parse(
+                "{\"saml\": {\"allow_idp_initiated\": true, \"default_application\": \"" + clientId + "\"}}"))
+                .status()).isEqualTo(200);
+        JsonNode sp = api.get("/api/orgs/" + org + "/identity-providers/okta", key).json().get("sp");
+        String unsolicited = TestSamlResponses.okta(IDP, null, Instant.now()).destination(sp.get("acs_url").asString())
+                .recipient(sp.get("acs_url").asString()).audiences(sp.get("entity_id").asString())
+                .nameId("erin@" + domain, TestSamlResponses.EMAIL_FORMAT).base64();
+        Reply landed = api.send("POST", "/sso/" + org + "/okta/saml/acs", null, "application/x-www-form-urlencoded",
+                ("SAMLResponse=" + enc(unsolicited)).getBytes(StandardCharsets.UTF_8));
+        assertThat(landed.status()).as(landed.text()).isEqualTo(303);
+        assertThat(landed.header("Location")).startsWith(REDIRECT + "?code=").doesNotContain("state=");
+        Reply tokens = token("grant_type=authorization_code&code=" + enc(query(landed.header("Location")).get("code"))
+                + "&redirect_uri=" + enc(REDIRECT), clientId, clientSecret);
+        assertThat(tokens.status()).as(tokens.text()).isEqualTo(200);
+    }
 }

@@ -189,7 +189,7 @@ class SamlResponseValidatorTest {
                         List.of(), Optional.empty(), Optional.empty(), Optional.empty()),
                 new io.gatehouse.idp.SamlSettings.SamlOptions(io.gatehouse.idp.saml.SamlBinding.HTTP_POST, false, true,
                         false, Optional.empty(), false, false, false, false,
-                        io.gatehouse.idp.saml.SignatureAlgorithm.RSA_SHA256, 60, 86_400));
+                        io.gatehouse.idp.saml.SignatureAlgorithm.RSA_SHA256, 60, 86_400, Optional.empty()));
         SamlExpectation expected = SamlExpectation.of(settings, SP_ENTITY_ID, ACS_URL, Optional.of(REQUEST),
                 List.of(SP.privateKey()), now);
 
