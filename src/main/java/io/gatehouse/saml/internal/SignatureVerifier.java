@@ -44,7 +44,21 @@ public final class SignatureVerifier {
     /** Enveloped-signature plus one canonicalization is what IdPs send; a little room, no more. */
     private static final int MAX_TRANSFORMS = 3;
 
+    /** Parsed certificates by their text: an IdP sends the same one with every response. */
+    private static final com.github.benmanes.caffeine.cache.Cache<String, X509Certificate> PARSED =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(2_000).build();
+
     private SignatureVerifier() {
+    }
+
+    private static X509Certificate parsed(String text) throws CertificateParseException {
+        X509Certificate cached = PARSED.getIfPresent(text);
+        if (cached != null) {
+            return cached;
+        }
+        X509Certificate certificate = Certificates.parse(text);
+        PARSED.put(text, certificate);
+        return certificate;
     }
 
     /**
@@ -177,7 +191,7 @@ public final class SignatureVerifier {
                 List<X509Certificate> out = new ArrayList<>();
                 for (String pem : pinned.certificatesPem()) {
                     try {
-                        out.add(Certificates.parse(pem));
+                        out.add(parsed(pem));
                     } catch (CertificateParseException e) {
                         // a broken entry of a rotation list must not disable the others
                     }
@@ -212,7 +226,7 @@ public final class SignatureVerifier {
             for (Element data : SamlDom.children(keyInfo, DSIG, "X509Data")) {
                 for (Element cert : SamlDom.children(data, DSIG, "X509Certificate")) {
                     try {
-                        out.add(Certificates.parse(SamlDom.text(cert)));
+                        out.add(parsed(SamlDom.text(cert)));
                     } catch (CertificateParseException e) {
                         // not a certificate: it cannot match a fingerprint nor explain a refusal
                     }
