@@ -1,0 +1,192 @@
+package io.gatehouse.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testkit.ApiClient;
+import io.gatehouse.testkit.ApiClient.Reply;
+import io.gatehouse.testkit.BrowserSession;
+import io.gatehouse.testkit.BrowserSession.Page;
+import io.gatehouse.testkit.KeycloakServer.SamlClientOptions;
+import io.gatehouse.testkit.KeycloakServer.User;
+import io.gatehouse.testkit.OnH2;
+import io.gatehouse.testkit.TestSamlResponses;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Gatehouse as a SAML service provider of a real Keycloak, registered by its metadata URL: a user signs in through
+ * Keycloak's login form over the Redirect and POST bindings, with signed AuthnRequests, with encrypted assertions, and
+ * signs out again through Keycloak's single logout.
+ */
+@OnH2
+class KeycloakSamlInteropTest extends AgainstKeycloak {
+    private static final String REALM = "gatehouse-saml-interop";
+    private static final String MD = "urn:oasis:names:tc:SAML:2.0:metadata";
+    private static final User ALICE = User.of("alice", "alice-password-1", "alice@saml-interop.example", "Alice",
+            "Liddell", "engineering");
+
+    private String org;
+    private String key;
+
+    @BeforeAll
+    static void setUpRealm() {
+        createRealm(REALM);
+        keycloak.createGroup(REALM, "engineering");
+        keycloak.createUser(REALM, ALICE);
+    }
+
+    @BeforeEach
+    void setUpOrg() {
+        org = createOrg(uniqueOrgId("kc-saml"));
+        key = createKey(org, "idp_manager");
+    }
+
+    /**
+     * Registers Keycloak's realm by its metadata URL as "keycloak", then the matching SAML client in Keycloak (its
+     * options decided once Gatehouse's SP exists, so they can name its certificates).
+     */
+    private void register(String extraSaml, UnaryOperator<SamlClientOptions> client) {
+        ObjectNode body = ApiClient.parse("""
+                {"alias": "keycloak", "display_name": "Keycloak", "protocol": "saml",
+                 "logout_redirect_url": "%s/signed-out",
+                 "saml": {"metadata_url": "%s"%s}}""".formatted(APP, keycloak.samlDescriptorUrl(REALM), extraSaml));
+        JsonNode sp = createIdp(org, key, body).get("sp");
+        SamlClientOptions options = client.apply(SamlClientOptions.defaults()
+                .withFrontChannelLogout(sp.get("slo_url").asString()));
+        keycloak.samlClient(REALM, sp.get("entity_id").asString(), sp.get("acs_url").asString(), options);
+    }
+
+    /** From the browser's first request at Gatehouse to its result page, through Keycloak's login form. */
+    private Page signIn(BrowserSession browser) {
+        Page login = browser.open(local("/sso/" + org + "/keycloak/login"));
+        if (login.autoSubmitForm().isPresent()) {
+            // the POST binding: Gatehouse's self-posting AuthnRequest form, then Keycloak's login form
+            login = browser.continueFlow(login);
+        }
+        assertThat(login.url().toString()).startsWith(keycloak.issuer(REALM));
+        Page answer = browser.login(login, ALICE.username(), ALICE.password());
+        return browser.continueFlow(answer);
+    }
+
+    private void assertSignedIn(Page result) {
+        assertThat(result.status()).as(result.body()).isEqualTo(200);
+        assertThat(result.url().getPath()).isEqualTo("/sso/" + org + "/keycloak/saml/acs");
+        assertThat(result.body()).contains("Signed in", ALICE.email(), "Alice", "Liddell", "engineering");
+        JsonNode event = lastSignInEvent(org);
+        assertThat(event.get("type").asString()).isEqualTo("sign_in.succeeded");
+        assertThat(event.at("/details/subject").asString()).isEqualTo(ALICE.email());
+    }
+
+    /** Gatehouse's logout, Keycloak's single logout, back to Gatehouse's SLO endpoint, then logout_redirect_url. */
+    private void signOut(BrowserSession browser) {
+        Page done = browser.continueFlow(browser.get(local("/sso/" + org + "/keycloak/logout")));
+        assertThat(browser.visited()).anySatisfy(u -> assertThat(u.toString())
+                .startsWith(keycloak.samlEndpoint(REALM)));
+        assertThat(browser.visited()).anySatisfy(u -> assertThat(u.getPath())
+                .isEqualTo("/sso/" + org + "/keycloak/saml/slo"));
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(done.body()).isEqualTo("app: /signed-out");
+        JsonNode event = lastSignInEvent(org);
+        assertThat(event.get("type").asString()).startsWith("sign_out");
+        // Keycloak's session is over too: the next sign-in asks for the password again
+        Page again = browser.open(local("/sso/" + org + "/keycloak/login"));
+        assertThat(browser.continueFlow(again).loginForm()).isPresent();
+    }
+
+    @Test
+    void redirectBindingSignsInThroughKeycloaksLoginFormAndSignsOutThroughItsSingleLogout() {
+        register("", o -> o);
+        BrowserSession browser = browser();
+
+        Page result = signIn(browser);
+
+        assertSignedIn(result);
+        assertThat(browser.visited().get(1).toString()).startsWith(keycloak.samlEndpoint(REALM) + "?SAMLRequest=");
+        signOut(browser);
+    }
+
+    @Test
+    void postBinding() {
+        register(", \"sso_binding\": \"post\"", o -> o);
+        BrowserSession browser = browser();
+
+        Page result = signIn(browser);
+
+        assertSignedIn(result);
+        assertThat(browser.visited().get(1)).isEqualTo(URI.create(keycloak.samlEndpoint(REALM)));
+    }
+
+    @Test
+    void signedAuthnRequestsAreVerifiedByKeycloakWithTheCertificateOfGatehousesSpMetadata() {
+        register(", \"sign_authn_requests\": true", o -> o.withSignedAuthnRequests(pem(spCertificate("signing"))));
+        BrowserSession browser = browser();
+
+        Page result = signIn(browser);
+
+        assertSignedIn(result);
+        assertThat(query(browser.visited().get(1))).containsKeys("SigAlg", "Signature");
+        // Keycloak now also refuses an unsigned LogoutRequest
+        signOut(browser);
+    }
+
+    @Test
+    void assertionsEncryptedForGatehousesSpEncryptionCertificateAreDecrypted() {
+        register("", o -> o.withEncryptedAssertions(pem(spCertificate("encryption"))));
+        BrowserSession browser = browser();
+
+        Page login = browser.open(local("/sso/" + org + "/keycloak/login"));
+        Page answer = browser.login(login, ALICE.username(), ALICE.password());
+        String samlResponse = answer.autoSubmitForm().flatMap(f -> f.value("SAMLResponse")).orElseThrow();
+        Document response = TestSamlResponses.parse(new String(Base64.getMimeDecoder().decode(samlResponse),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(response.getElementsByTagNameNS(TestSamlResponses.SAML, "EncryptedAssertion").getLength())
+                .isEqualTo(1);
+        assertThat(response.getElementsByTagNameNS(TestSamlResponses.SAML, "Assertion").getLength()).isZero();
+
+        assertSignedIn(browser.continueFlow(answer));
+    }
+
+    /** A certificate of Gatehouse's SP metadata, as the IdP's admin would take it from there. */
+    private X509Certificate spCertificate(String use) {
+        Reply metadata = api.get("/sso/" + org + "/keycloak/saml/metadata", null);
+        assertThat(metadata.status()).isEqualTo(200);
+        Document doc = TestSamlResponses.parse(metadata.text());
+        NodeList descriptors = doc.getElementsByTagNameNS(MD, "KeyDescriptor");
+        for (int i = 0; i < descriptors.getLength(); i++) {
+            Element d = (Element) descriptors.item(i);
+            if (use.equals(d.getAttribute("use"))) {
+                String b64 = d.getElementsByTagNameNS(TestSamlResponses.DS, "X509Certificate").item(0).getTextContent();
+                try {
+                    return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                            new ByteArrayInputStream(Base64.getMimeDecoder().decode(b64)));
+                } catch (CertificateException e) {
+                    throw new AssertionError("unreadable " + use + " certificate in the SP metadata", e);
+                }
+            }
+        }
+        throw new AssertionError("no " + use + " key in Gatehouse's SP metadata: " + metadata.text());
+    }
+
+    private static String pem(X509Certificate certificate) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (CertificateEncodingException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
