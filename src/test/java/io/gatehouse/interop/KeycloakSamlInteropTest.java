@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.BrowserSession;
+import io.gatehouse.testkit.BrowserSession.Form;
 import io.gatehouse.testkit.BrowserSession.Page;
 import io.gatehouse.testkit.KeycloakServer.SamlClientOptions;
 import io.gatehouse.testkit.KeycloakServer.User;
@@ -17,6 +18,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +160,48 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         assertThat(response.getElementsByTagNameNS(TestSamlResponses.SAML, "Assertion").getLength()).isZero();
 
         assertSignedIn(browser.continueFlow(answer));
+    }
+
+    @Test
+    void aLogoutStartedAtKeycloakEndsGatehousesSessionThroughASignedLogoutRequest() {
+        register("", o -> o);
+        BrowserSession browser = browser();
+        assertSignedIn(signIn(browser));
+
+        // the user logs out at Keycloak itself (its OIDC logout page serves every session of the realm)
+        Page confirm = browser.open(keycloak.issuer(REALM) + "/protocol/openid-connect/logout");
+        Form confirmation = confirm.forms().stream().filter(f -> f.action().getPath().contains("logout"))
+                .findFirst().orElseThrow(() -> new AssertionError("no logout confirmation at " + confirm.url()));
+        int before = browser.visited().size();
+        Page done = browser.continueFlow(browser.submit(confirmation));
+
+        List<URI> logout = browser.visited().subList(before, browser.visited().size());
+        assertThat(logout).as("Keycloak's LogoutRequest at Gatehouse, then Gatehouse's LogoutResponse at Keycloak")
+                .anySatisfy(u -> assertThat(u.getPath()).isEqualTo("/sso/" + org + "/keycloak/saml/slo"));
+        assertThat(logout.getLast().toString()).startsWith(keycloak.issuer(REALM));
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(lastSignInEvent(org).get("type").asString()).isEqualTo("sign_out.idp_initiated");
+        // Gatehouse's session is over: its own logout no longer goes to Keycloak
+        int after = browser.visited().size();
+        Page signedOut = browser.open(local("/sso/" + org + "/keycloak/logout"));
+        assertThat(signedOut.body()).isEqualTo("app: /signed-out");
+        assertThat(browser.visited().subList(after, browser.visited().size()))
+                .noneSatisfy(u -> assertThat(u.toString()).startsWith(keycloak.baseUrl()));
+    }
+
+    @Test
+    void keycloaksConsoleDefaultSignsTheResponseOnlyWhichGatehouseAcceptsWhenToldSo() {
+        // a new SAML client in Keycloak's admin console signs documents, not assertions
+        register("", o -> o.withSignAssertions(false));
+        Page refused = signIn(browser());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("saml.signature_missing").doesNotContain(ALICE.email());
+        assertThat(lastSignInEvent(org).at("/details/reason").asString()).isEqualTo("saml.signature_missing");
+
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/keycloak", key, ApiClient.parse("""
+                {"saml": {"want_assertions_signed": false, "want_response_signed": true}}""")).status())
+                .isEqualTo(200);
+        assertSignedIn(signIn(browser()));
     }
 
     /** A certificate of Gatehouse's SP metadata, as the IdP's admin would take it from there. */
