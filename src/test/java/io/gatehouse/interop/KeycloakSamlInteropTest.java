@@ -23,6 +23,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -145,9 +147,16 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         signOut(browser);
     }
 
-    @Test
-    void assertionsEncryptedForGatehousesSpEncryptionCertificateAreDecrypted() {
-        register("", o -> o.withEncryptedAssertions(pem(spCertificate("encryption"))));
+    /** Keycloak's default (AES-GCM, RSA-OAEP), and the CBC and OAEP-MGF1P pair older IdPs and ADFS still send. */
+    @ParameterizedTest
+    @CsvSource({"'', ''",
+            "http://www.w3.org/2001/04/xmlenc#aes128-cbc, http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+            "http://www.w3.org/2001/04/xmlenc#aes256-cbc, http://www.w3.org/2009/xmlenc11#rsa-oaep"})
+    void assertionsEncryptedForGatehousesSpEncryptionCertificateAreDecrypted(String data, String keyTransport) {
+        register("", o -> {
+            SamlClientOptions encrypted = o.withEncryptedAssertions(pem(spCertificate("encryption")));
+            return data.isEmpty() ? encrypted : encrypted.withEncryptionAlgorithms(data, keyTransport);
+        });
         BrowserSession browser = browser();
 
         Page login = browser.open(local("/sso/" + org + "/keycloak/login"));
@@ -158,6 +167,9 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         assertThat(response.getElementsByTagNameNS(TestSamlResponses.SAML, "EncryptedAssertion").getLength())
                 .isEqualTo(1);
         assertThat(response.getElementsByTagNameNS(TestSamlResponses.SAML, "Assertion").getLength()).isZero();
+        if (!data.isEmpty()) {
+            assertThat(TestSamlResponses.serialize(response)).contains(data, keyTransport);
+        }
 
         assertSignedIn(browser.continueFlow(answer));
     }
@@ -202,6 +214,29 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
                 {"saml": {"want_assertions_signed": false, "want_response_signed": true}}""")).status())
                 .isEqualTo(200);
         assertSignedIn(signIn(browser()));
+    }
+
+    @Test
+    void anIdpInitiatedSignInFromKeycloakIsAcceptedWhenAllowed() {
+        String urlName = org;
+        register(", \"allow_idp_initiated\": true", o -> o.withIdpInitiatedSso(urlName));
+        BrowserSession browser = browser();
+
+        Page login = browser.open(keycloak.idpInitiatedSsoUrl(REALM, urlName));
+        Page result = browser.continueFlow(browser.login(login, ALICE.username(), ALICE.password()));
+
+        assertSignedIn(result);
+        assertThat(browser.visited().getFirst().toString()).startsWith(keycloak.baseUrl());
+    }
+
+    @Test
+    void aResponseSignedWithKeycloaksRotatedKeyMakesGatehouseReReadTheMetadataUrl() {
+        register("", o -> o);
+        keycloak.rotateRsaSigningKey(REALM);
+
+        assertSignedIn(signIn(browser()));
+        Reply events = api.get("/api/orgs/" + org + "/events?category=configuration&limit=5", ADMIN);
+        assertThat(events.text()).contains("system:unknown-signing-key", "certificates_added");
     }
 
     /** A certificate of Gatehouse's SP metadata, as the IdP's admin would take it from there. */

@@ -253,6 +253,25 @@ public final class KeycloakServer {
         requireSuccess("POST", "OIDC client " + clientId, admin("POST", realmPath(realm) + "/clients", client));
     }
 
+    /**
+     * Rotates the realm's signing key as a Keycloak admin would: a new generated RSA key that outranks the others, so
+     * Keycloak signs with it from now on; the old one stays enabled and in the realm's metadata.
+     */
+    public void rotateRsaSigningKey(String realm) {
+        String realmId = JSON.readTree(requireSuccess("GET", "realm " + realm, admin("GET", realmPath(realm), null))
+                .body()).path("id").asString();
+        ObjectNode component = JSON.createObjectNode().put("name", "rsa-rotated-" + UUID.randomUUID())
+                .put("providerId", "rsa-generated").put("providerType", "org.keycloak.keys.KeyProvider")
+                .put("parentId", realmId);
+        ObjectNode config = component.putObject("config");
+        config.putArray("priority").add(Long.toString(System.currentTimeMillis()));
+        config.putArray("enabled").add("true");
+        config.putArray("active").add("true");
+        config.putArray("keySize").add("2048");
+        config.putArray("algorithm").add("RS256");
+        requireSuccess("POST", "RSA key provider", admin("POST", realmPath(realm) + "/components", component));
+    }
+
     private void ensureEcKeyProvider(String realm, String curve) {
         JsonNode providers = JSON.readTree(requireSuccess("GET", "key providers", admin("GET",
                 realmPath(realm) + "/components?type=org.keycloak.keys.KeyProvider", null)).body());
