@@ -7,7 +7,10 @@ import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.BrowserSession;
 import io.gatehouse.testkit.BrowserSession.Form;
 import io.gatehouse.testkit.BrowserSession.Page;
+import io.gatehouse.testkit.KeycloakServer.NameIdFormat;
+import io.gatehouse.testkit.KeycloakServer.SamlAttributeNames;
 import io.gatehouse.testkit.KeycloakServer.SamlClientOptions;
+import io.gatehouse.testkit.KeycloakServer.SamlSignatureAlgorithm;
 import io.gatehouse.testkit.KeycloakServer.User;
 import io.gatehouse.testkit.OnH2;
 import io.gatehouse.testkit.TestSamlResponses;
@@ -87,12 +90,17 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
     }
 
     private void assertSignedIn(Page result) {
+        assertThat(assertSignedInAs(result)).isEqualTo(ALICE.email());
+    }
+
+    /** Gatehouse's result page shows the user's email and the mapped attributes; returns the event's subject. */
+    private String assertSignedInAs(Page result) {
         assertThat(result.status()).as(result.body()).isEqualTo(200);
         assertThat(result.url().getPath()).isEqualTo("/sso/" + org + "/keycloak/saml/acs");
         assertThat(result.body()).contains("Signed in", ALICE.email(), "Alice", "Liddell", "engineering");
         JsonNode event = lastSignInEvent(org);
         assertThat(event.get("type").asString()).isEqualTo("sign_in.succeeded");
-        assertThat(event.at("/details/subject").asString()).isEqualTo(ALICE.email());
+        return event.at("/details/subject").asString();
     }
 
     /** Gatehouse's logout, Keycloak's single logout, back to Gatehouse's SLO endpoint, then logout_redirect_url. */
@@ -237,6 +245,42 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         assertSignedIn(signIn(browser()));
         Reply events = api.get("/api/orgs/" + org + "/events?category=configuration&limit=5", ADMIN);
         assertThat(events.text()).contains("system:unknown-signing-key", "certificates_added");
+    }
+
+    @Test
+    void postBindingWithASignedAuthnRequest() {
+        register(", \"sso_binding\": \"post\", \"sign_authn_requests\": true",
+                o -> o.withSignedAuthnRequests(pem(spCertificate("signing"))));
+        BrowserSession browser = browser();
+
+        assertSignedIn(signIn(browser));
+        assertThat(browser.visited().get(1)).isEqualTo(URI.create(keycloak.samlEndpoint(REALM)));
+        signOut(browser);
+    }
+
+    @Test
+    void keycloakAnswersOverTheRedirectBindingWithRsaSha512() {
+        // Keycloak then sends its LogoutResponse by HTTP-Redirect, signed over the query string
+        register("", o -> o.withForcePostBinding(false).withSignatureAlgorithm(SamlSignatureAlgorithm.RSA_SHA512));
+        BrowserSession browser = browser();
+
+        assertSignedIn(signIn(browser));
+        signOut(browser);
+        assertThat(browser.visited()).anySatisfy(u -> assertThat(u.toString())
+                .startsWith(local("/sso/" + org + "/keycloak/saml/slo?SAMLResponse=")).contains("Signature="));
+    }
+
+    @Test
+    void persistentNameIdAndTheClaimUriAttributeNamesOfAdfsAndEntraId() {
+        register("", o -> o.withNameIdFormat(NameIdFormat.PERSISTENT)
+                .withAttributeNames(SamlAttributeNames.claimUris()));
+        BrowserSession browser = browser();
+
+        String subject = assertSignedInAs(signIn(browser));
+
+        assertThat(subject).isNotBlank().isNotEqualTo(ALICE.email());
+        // the LogoutRequest names the user by that persistent NameID, and Keycloak finds the session
+        signOut(browser);
     }
 
     /** A certificate of Gatehouse's SP metadata, as the IdP's admin would take it from there. */
