@@ -283,6 +283,35 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         signOut(browser);
     }
 
+    @Test
+    void aClientImportedIntoKeycloakFromGatehousesSpMetadataWorks() {
+        // signed AuthnRequests, so the metadata announces them and carries both certificates
+        ObjectNode body = ApiClient.parse("""
+                {"alias": "keycloak", "display_name": "Keycloak", "protocol": "saml",
+                 "logout_redirect_url": "%s/signed-out",
+                 "saml": {"metadata_url": "%s", "sign_authn_requests": true}}""".formatted(APP,
+                keycloak.samlDescriptorUrl(REALM)));
+        JsonNode sp = createIdp(org, key, body).get("sp");
+        Reply metadata = api.get("/sso/" + org + "/keycloak/saml/metadata", null);
+        assertThat(metadata.status()).isEqualTo(200);
+
+        JsonNode client = keycloak.samlClientFromMetadata(REALM, metadata.text());
+
+        JsonNode attributes = client.get("attributes");
+        assertThat(client.get("clientId").asString()).isEqualTo(sp.get("entity_id").asString());
+        assertThat(attributes.path("saml_assertion_consumer_url_post").asString()).isEqualTo(sp.get("acs_url").asString());
+        assertThat(attributes.path("saml_single_logout_service_url_redirect").asString())
+                .isEqualTo(sp.get("slo_url").asString());
+        assertThat(attributes.path("saml.client.signature").asString()).isEqualTo("true");
+        assertThat(attributes.path("saml.signing.certificate").asString())
+                .isEqualTo(pem(spCertificate("signing")).replaceAll("-----[A-Z ]+-----|\\s", ""));
+        assertThat(attributes.path("saml.encrypt").asString()).isEqualTo("true");
+
+        BrowserSession browser = browser();
+        assertSignedIn(signIn(browser));
+        signOut(browser);
+    }
+
     /** A certificate of Gatehouse's SP metadata, as the IdP's admin would take it from there. */
     private X509Certificate spCertificate(String use) {
         Reply metadata = api.get("/sso/" + org + "/keycloak/saml/metadata", null);
