@@ -3,7 +3,6 @@ package io.gatehouse.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
 import io.gatehouse.testkit.BrowserSession;
@@ -88,11 +87,6 @@ abstract class AgainstKeycloak extends ApiTest {
         Reply events = api.get("/api/orgs/" + org + "/events?category=sign_in&limit=1", ADMIN);
         assertThat(events.status()).as(events.text()).isEqualTo(200);
         return events.json().get("items").get(0);
-    }
-
-    static ApiClient.Reply ok(ApiClient.Reply r) {
-        assertThat(r.status()).as(r.text()).isBetween(200, 299);
-        return r;
     }
 
     static Map<String, String> query(URI uri) {
