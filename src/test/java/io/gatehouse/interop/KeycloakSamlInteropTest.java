@@ -219,9 +219,7 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         assertThat(refused.body()).contains("saml.signature_missing").doesNotContain(ALICE.email());
         assertThat(lastSignInEvent(org).at("/details/reason").asString()).isEqualTo("saml.signature_missing");
 
-        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/keycloak", key, ApiClient.parse("""
-                {"saml": {"want_assertions_signed": false, "want_response_signed": true}}""")).status())
-                .isEqualTo(200);
+        patchSaml("{\"want_assertions_signed\": false, \"want_response_signed\": true}");
         assertSignedIn(signIn(browser()));
     }
 
@@ -313,6 +311,39 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         BrowserSession browser = browser();
         assertSignedIn(signIn(browser));
         signOut(browser);
+    }
+
+    @Test
+    void keycloaksSessionSignsInAgainWithoutAPasswordUnlessGatehouseForcesAuthentication() {
+        register("", o -> o);
+        BrowserSession browser = browser();
+        assertSignedIn(signIn(browser));
+
+        Page again = browser.continueFlow(browser.get(local("/sso/" + org + "/keycloak/login")));
+        assertThat(again.loginForm()).as("Keycloak's own session answers at once").isEmpty();
+        assertSignedIn(again);
+
+        patchSaml("{\"force_authn\": true}");
+        Page forced = browser.continueFlow(browser.get(local("/sso/" + org + "/keycloak/login")));
+        assertThat(forced.loginForm()).as("ForceAuthn: Keycloak asks for the password despite its session").isPresent();
+        assertSignedIn(browser.continueFlow(browser.login(forced, ALICE.username(), ALICE.password())));
+    }
+
+    @Test
+    void rsaSha1SignaturesFromKeycloakAreRefusedUntilAllowed() {
+        register("", o -> o.withSignatureAlgorithm(SamlSignatureAlgorithm.RSA_SHA1));
+        Page refused = signIn(browser());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(lastSignInEvent(org).at("/details/reason").asString()).isEqualTo("saml.signature_algorithm_refused");
+
+        patchSaml("{\"allow_sha1\": true}");
+        assertSignedIn(signIn(browser()));
+    }
+
+    private void patchSaml(String saml) {
+        Reply r = api.patch("/api/orgs/" + org + "/identity-providers/keycloak", key,
+                ApiClient.parse("{\"saml\": " + saml + "}"));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
     }
 
     /** A certificate of Gatehouse's SP metadata, as the IdP's admin would take it from there. */
