@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class BrowserSession {
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Cookie> cookies = new ArrayList<>();
     private final List<URI> visited = new ArrayList<>();
+    private final Map<String, String> routes = new LinkedHashMap<>();
     private final int maxHops;
 
     public BrowserSession() {
@@ -41,6 +43,16 @@ public final class BrowserSession {
     /** @param maxHops how many requests one {@link #followRedirects} or {@link #continueFlow} may make */
     public BrowserSession(int maxHops) {
         this.maxHops = maxHops;
+    }
+
+    /**
+     * Sends requests for URLs starting with {@code publicPrefix} to {@code localPrefix} instead, as a hosts-file entry
+     * would: a server under test publishes its public name (in redirects, forms and the URLs it gives other parties)
+     * while it listens on a local port. Pages keep the URL actually requested.
+     */
+    public BrowserSession route(String publicPrefix, String localPrefix) {
+        routes.put(publicPrefix, localPrefix);
+        return this;
     }
 
     // ---- one request ---------------------------------------------------------------------------------------------
@@ -159,7 +171,18 @@ public final class BrowserSession {
         }
     }
 
-    private Page send(String method, URI uri, String formBody) {
+    private URI routed(URI uri) {
+        String url = uri.toString();
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            if (url.startsWith(route.getKey())) {
+                return URI.create(route.getValue() + url.substring(route.getKey().length()));
+            }
+        }
+        return uri;
+    }
+
+    private Page send(String method, URI requested, String formBody) {
+        URI uri = routed(requested);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
                 .header("Accept-Language", "en");

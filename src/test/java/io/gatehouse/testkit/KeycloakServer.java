@@ -222,6 +222,35 @@ public final class KeycloakServer {
         requireSuccess("POST", "SAML client " + spEntityId, admin("POST", realmPath(realm) + "/clients", client));
     }
 
+    /**
+     * A SAML client made the way a Keycloak admin imports a service provider: from its SP metadata, through Keycloak's
+     * own converter (entity ID, ACS and SLO URLs, signing and encryption certificates, AuthnRequestsSigned), plus the
+     * mappers of {@link #samlClient}. Returns the client as Keycloak stored it, for a test to check what it read.
+     */
+    public JsonNode samlClientFromMetadata(String realm, String spMetadataXml) {
+        HttpRequest.Builder convert = HttpRequest.newBuilder(URI.create(baseUrl() + realmPath(realm)
+                        + "/client-description-converter")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(spMetadataXml));
+        ObjectNode client = (ObjectNode) JSON.readTree(requireSuccess("POST", "client description",
+                send(convert, false)).body());
+        client.put("enabled", true);
+        SamlAttributeNames names = SamlAttributeNames.basic();
+        ArrayNode mappers = client.putArray("protocolMappers");
+        mappers.add(samlPropertyMapper("email", names.email(), names));
+        mappers.add(samlPropertyMapper("firstName", names.givenName(), names));
+        mappers.add(samlPropertyMapper("lastName", names.surname(), names));
+        ObjectNode groups = mappers.addObject().put("name", "groups").put("protocol", "saml")
+                .put("protocolMapper", "saml-group-membership-mapper");
+        groups.putObject("config").put("attribute.name", names.groups()).put("friendly.name", "groups")
+                .put("attribute.nameformat", names.nameFormat()).put("single", "false").put("full.path", "false");
+        String clientId = client.path("clientId").asString();
+        requireSuccess("POST", "SAML client " + clientId, admin("POST", realmPath(realm) + "/clients", client));
+        JsonNode stored = JSON.readTree(requireSuccess("GET", "client " + clientId, admin("GET", realmPath(realm)
+                + "/clients?clientId=" + enc(clientId), null)).body());
+        return stored.path(0);
+    }
+
     /** A confidential OpenID Connect client using the authorization code flow. */
     public void oidcClient(String realm, String clientId, String secret, String redirectUri, OidcClientOptions options) {
         if (options.idTokenSignatureAlgorithm().startsWith("ES")) {
@@ -251,6 +280,25 @@ public final class KeycloakServer {
         a.put("id.token.signed.response.alg", options.idTokenSignatureAlgorithm());
         a.put("post.logout.redirect.uris", redirectUri);
         requireSuccess("POST", "OIDC client " + clientId, admin("POST", realmPath(realm) + "/clients", client));
+    }
+
+    /**
+     * Rotates the realm's signing key as a Keycloak admin would: a new generated RSA key that outranks the others, so
+     * Keycloak signs with it from now on; the old one stays enabled and in the realm's metadata.
+     */
+    public void rotateRsaSigningKey(String realm) {
+        String realmId = JSON.readTree(requireSuccess("GET", "realm " + realm, admin("GET", realmPath(realm), null))
+                .body()).path("id").asString();
+        ObjectNode component = JSON.createObjectNode().put("name", "rsa-rotated-" + UUID.randomUUID())
+                .put("providerId", "rsa-generated").put("providerType", "org.keycloak.keys.KeyProvider")
+                .put("parentId", realmId);
+        ObjectNode config = component.putObject("config");
+        config.putArray("priority").add(Long.toString(System.currentTimeMillis()));
+        config.putArray("enabled").add("true");
+        config.putArray("active").add("true");
+        config.putArray("keySize").add("2048");
+        config.putArray("algorithm").add("RS256");
+        requireSuccess("POST", "RSA key provider", admin("POST", realmPath(realm) + "/components", component));
     }
 
     private void ensureEcKeyProvider(String realm, String curve) {
