@@ -95,6 +95,12 @@ public class SsoSessions {
                 .params(Timestamp.from(now), idpId, subject).update();
     }
 
+    /** An OpenID provider's front-channel logout names its session (sid): every Gatehouse session in it ends. */
+    public int endBySessionIndex(String idpId, String sessionIndex, Instant now) {
+        return jdbc.sql("update sso_sessions set ended_at = ? where idp_id = ? and session_index = ? and ended_at is null")
+                .params(Timestamp.from(now), idpId, sessionIndex).update();
+    }
+
     private static SsoSession row(ResultSet rs, int n) throws SQLException {
         return new SsoSession(rs.getString("id"), OrgId.parse(rs.getString("org_id")).orElseThrow(),
                 rs.getString("idp_id"), rs.getString("subject"), Optional.ofNullable(rs.getString("name_id_format")),

@@ -232,4 +232,37 @@ abstract class OidcSignInTests extends OidcTestSupport {
         assertThat(r.json().get("keys").size()).isZero();
         assertThat(api.get("/sso/" + org + "/nobody/oidc/jwks", null).status()).isEqualTo(404);
     }
+
+    @Test
+    void logoutAtTheProvidersEndSessionEndpointAndByItsFrontChannel() {
+        register("okta", "client_secret_basic", "{\"end_session_endpoint\": \"" + op.issuer() + "/logout\"}");
+        assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key,
+                ApiClient.parse("{\"logout_redirect_url\": \"https://app.example.com/bye\"}")).status()).isEqualTo(200);
+        op.claims(b -> b.claim("sid", "op-session-1"));
+        Reply first = signIn("okta");
+        assertSignedIn(first);
+        String cookie = first.header("Set-Cookie").substring(0, first.header("Set-Cookie").indexOf(';'));
+        Reply logout = api.get("/sso/" + org + "/okta/logout", null, "Cookie", cookie);
+        assertThat(logout.status()).isEqualTo(302);
+        assertThat(logout.header("Location")).startsWith(op.issuer() + "/logout?client_id=")
+                .contains("post_logout_redirect_uri=" + java.net.URLEncoder.encode("https://sso.gatehouse.test/sso/"
+                        + org + "/okta/oidc/logged-out", java.nio.charset.StandardCharsets.UTF_8));
+        Reply back = api.get("/sso/" + org + "/okta/oidc/logged-out", null);
+        assertThat(back.status()).isEqualTo(303);
+        assertThat(back.header("Location")).isEqualTo("https://app.example.com/bye");
+
+        // the provider ends its session op-session-2 through the front channel: Gatehouse's ends too
+        op.claims(b -> b.claim("sid", "op-session-2"));
+        Reply second = signIn("okta");
+        String cookie2 = second.header("Set-Cookie").substring(0, second.header("Set-Cookie").indexOf(';'));
+        assertThat(api.get("/sso/" + org + "/okta/oidc/frontchannel-logout?iss=https://elsewhere.example&sid=op-session-2",
+                null).status()).isEqualTo(400);
+        assertThat(api.get("/sso/" + org + "/okta/oidc/frontchannel-logout?iss="
+                + java.net.URLEncoder.encode(op.issuer(), java.nio.charset.StandardCharsets.UTF_8) + "&sid=op-session-2",
+                null).status()).isEqualTo(200);
+        assertThat(lastSignInEvent().get("type").asString()).isEqualTo("sign_out.idp_initiated");
+        Reply after = api.get("/sso/" + org + "/okta/logout", null, "Cookie", cookie2);
+        // no session left here, so nothing to end at the provider: straight to the logout URL
+        assertThat(after.status()).isEqualTo(303);
+    }
 }
