@@ -1,0 +1,162 @@
+package io.gatehouse.bench;
+
+import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.testkit.TestCertificates;
+import io.gatehouse.testkit.TestSamlResponses;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Complete sign-ins against a running Gatehouse: a signed SAML Response (pre-signed by the harness,
+ * IdP-initiated, so no round trip to an IdP) posted to the ACS, the code it yields exchanged at the
+ * token endpoint for an ID token, and userinfo read — the work of one real sign-in for Gatehouse.
+ * Run by {@code bench/signin.sh}.
+ */
+public final class SignInLoadHarness {
+    private static final Pattern CODE = Pattern.compile("[?&]code=([^&]+)");
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
+
+    private SignInLoadHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = System.getProperty("url");
+        String adminKey = System.getProperty("adminKey");
+        int n = Integer.getInteger("n", 3000);
+        int workers = Integer.getInteger("workers", 8);
+        String alg = System.getProperty("alg", "ES256");
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String org = "bench-" + Long.toHexString(System.nanoTime());
+        String domain = org + ".example.com";
+        KeyAndCertificate idp = TestCertificates.valid("bench-idp");
+        post(http, url + "/api/orgs", adminKey, "{\"id\": \"" + org + "\", \"name\": \"Bench\"}");
+        String app = post(http, url + "/api/applications", adminKey, "{\"name\": \"Bench app\", \"redirect_uris\":"
+                + " [\"https://app.example.com/cb\"], \"id_token_signed_response_alg\": \"" + alg + "\"}");
+        String clientId = field(app, "client_id");
+        String secret = field(app, "client_secret");
+        post(http, url + "/api/orgs/" + org + "/identity-providers", adminKey, """
+                {"alias": "idp", "display_name": "Bench IdP", "protocol": "saml", "domains": ["%s"],
+                 "saml": {"entity_id": "%s", "sso_url": "https://idp.bench.example/sso", "certificates": ["%s"],
+                          "allow_idp_initiated": true, "default_application": "%s"}}"""
+                .formatted(domain, TestSamlResponses.IDP_ENTITY_ID, TestCertificates.base64(idp.certificate()), clientId));
+        String base = System.getProperty("baseUrl", url);
+        String acs = base + "/sso/" + org + "/idp/saml/acs";
+        String spEntity = base + "/sso/" + org + "/idp/saml/metadata";
+        int total = n + Math.max(200, n / 5);
+        System.out.printf("Pre-signing %,d responses (RSA-SHA256, one per sign-in: assertion IDs are single-use)...%n",
+                total);
+        long ps = System.nanoTime();
+        List<String> forms = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            String response = TestSamlResponses.okta(idp, null, Instant.now()).destination(acs).recipient(acs)
+                    .audiences(spEntity).nameId("user" + (i % 500) + "@" + domain, TestSamlResponses.EMAIL_FORMAT)
+                    .notOnOrAfter(Instant.now().plusSeconds(3600)).subjectNotOnOrAfter(Instant.now().plusSeconds(3600))
+                    .base64();
+            forms.add("SAMLResponse=" + URLEncoder.encode(response, StandardCharsets.UTF_8));
+        }
+        System.out.printf("  done in %.1f s%n", (System.nanoTime() - ps) / 1e9);
+        String basic = "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        String acsPath = url + "/sso/" + org + "/idp/saml/acs";
+        AtomicInteger next = new AtomicInteger();
+        int warmup = total - n;
+        run(http, forms, next, warmup, workers, acsPath, url, basic, "warm-up");
+        long cpu0 = processCpu();
+        long t0 = System.nanoTime();
+        long[] latencies = run(http, forms, next, n, workers, acsPath, url, basic, "measured");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double harnessCpu = (processCpu() - cpu0) / 1e9;
+        Arrays.sort(latencies);
+        System.out.printf("%,d complete sign-ins (ACS + token %s + userinfo), %d workers: %.0f/s, p50 %.1f ms,"
+                        + " p99 %.1f ms; the harness itself used %.0f%% of one core%n", n, alg, workers, n / seconds,
+                latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6, 100 * harnessCpu / seconds);
+    }
+
+    private static long[] run(HttpClient http, List<String> forms, AtomicInteger next, int count, int workers,
+                              String acs, String url, String basic, String phase) throws Exception {
+        long[] latencies = new long[count];
+        AtomicInteger index = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            futures.add(pool.submit(() -> {
+                int i;
+                while ((i = index.getAndIncrement()) < count) {
+                    long s = System.nanoTime();
+                    signIn(http, forms.get(next.getAndIncrement()), acs, url, basic);
+                    latencies[i] = System.nanoTime() - s;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        return latencies;
+    }
+
+    private static void signIn(HttpClient http, String form, String acs, String url, String basic) throws Exception {
+        HttpResponse<String> landed = http.send(HttpRequest.newBuilder(URI.create(acs))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        String location = landed.headers().firstValue("Location").orElse("");
+        Matcher code = CODE.matcher(location);
+        if (landed.statusCode() != 303 || !code.find()) {
+            throw new IllegalStateException("ACS answered " + landed.statusCode() + ": " + landed.body());
+        }
+        HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(url + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code.group(1)
+                        + "&redirect_uri=" + URLEncoder.encode("https://app.example.com/cb", StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher token = ACCESS_TOKEN.matcher(tokens.body());
+        if (tokens.statusCode() != 200 || !token.find() || !tokens.body().contains("\"id_token\"")) {
+            throw new IllegalStateException("token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
+        }
+        HttpResponse<String> userinfo = http.send(HttpRequest.newBuilder(URI.create(url + "/oauth2/userinfo"))
+                .header("Authorization", "Bearer " + token.group(1)).build(), HttpResponse.BodyHandlers.ofString());
+        if (userinfo.statusCode() != 200) {
+            throw new IllegalStateException("userinfo answered " + userinfo.statusCode());
+        }
+    }
+
+    private static String post(HttpClient http, String url, String key, String json) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
