@@ -23,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class ProfileSource {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final java.util.Set<String> PROTOCOL_CLAIMS = java.util.Set.of("iss", "aud", "exp", "iat", "nbf",
+            "nonce", "at_hash", "c_hash", "azp", "auth_time", "jti", "sid", "acr", "amr", "typ", "tid_hint");
     private final IdentityProviders registry;
     private final UserProvisioning provisioning;
 
@@ -78,6 +80,10 @@ class ProfileSource {
         }
         ObjectNode raw = c.putObject("raw_attributes");
         for (Map.Entry<String, List<String>> a : identity.rawAttributes().entrySet()) {
+            if (PROTOCOL_CLAIMS.contains(a.getKey())) {
+                // the upstream token's own envelope (its audience, nonce, expiry) is not the user's
+                continue;
+            }
             ArrayNode values = raw.putArray(a.getKey());
             a.getValue().forEach(values::add);
         }
