@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 class ProfileSource {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final java.util.Set<String> PROTOCOL_CLAIMS = java.util.Set.of("iss", "aud", "exp", "iat", "nbf",
-            "nonce", "at_hash", "c_hash", "azp", "auth_time", "jti", "sid", "acr", "amr", "typ", "tid_hint");
+            "nonce", "at_hash", "c_hash", "azp", "auth_time", "jti", "sid", "typ");
     private final IdentityProviders registry;
     private final UserProvisioning provisioning;
 
