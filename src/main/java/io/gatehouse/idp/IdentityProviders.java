@@ -375,6 +375,11 @@ public class IdentityProviders {
         };
     }
 
+    /** By the names in a sign-in URL ({@code /sso/{org}/{alias}/...}); empty when malformed or unknown. */
+    public Optional<IdentityProvider> lookup(String org, String alias) {
+        return OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias).flatMap(a -> lookup(o, a)));
+    }
+
     /** The identity provider, for the sign-in runtime and the public metadata endpoint (no caller). */
     public Optional<IdentityProvider> lookup(OrgId org, IdpAlias alias) {
         return store.find(org, alias);

@@ -2,11 +2,9 @@ package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import io.gatehouse.oidc.internal.ClientJwks;
-import io.gatehouse.tenancy.OrgId;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -36,8 +34,7 @@ class ClientJwksController {
 
     @GetMapping("/sso/{org}/{alias}/oidc/jwks")
     ResponseEntity<String> jwks(@PathVariable String org, @PathVariable String alias) {
-        Optional<IdentityProvider> found = OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias)
-                .flatMap(a -> registry.lookup(o, a))).filter(i -> i.settings() instanceof OidcSettings);
+        Optional<IdentityProvider> found = registry.lookup(org, alias).filter(i -> i.settings() instanceof OidcSettings);
         if (found.isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
                     .body("{\"error\":\"not_found\"}");

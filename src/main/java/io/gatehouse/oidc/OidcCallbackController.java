@@ -2,7 +2,6 @@ package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.Protocol;
 import io.gatehouse.idp.SpEndpoints;
@@ -13,7 +12,6 @@ import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
 import io.gatehouse.signin.SignInFailure;
 import io.gatehouse.signin.SignInOutcomes;
-import io.gatehouse.tenancy.OrgId;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,8 +56,7 @@ class OidcCallbackController {
                                     @RequestParam(name = "error", required = false) String error,
                                     @RequestParam(name = "error_description", required = false) String errorDescription) {
         Instant now = clock.instant();
-        Optional<IdentityProvider> found = OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias)
-                        .flatMap(a -> registry.lookup(o, a)))
+        Optional<IdentityProvider> found = registry.lookup(org, alias)
                 .filter(i -> i.settings() instanceof OidcSettings && i.enabled());
         if (found.isEmpty()) {
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",

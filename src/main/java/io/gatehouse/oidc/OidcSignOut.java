@@ -94,8 +94,7 @@ class OidcSignOut implements SignOutStarter {
     }
 
     private Optional<IdentityProvider> oidcIdp(String org, String alias) {
-        return io.gatehouse.tenancy.OrgId.parse(org)
-                .flatMap(o -> io.gatehouse.idp.IdpAlias.parse(alias).flatMap(a -> registry.lookup(o, a)))
+        return registry.lookup(org, alias)
                 .filter(i -> i.settings() instanceof OidcSettings);
     }
 

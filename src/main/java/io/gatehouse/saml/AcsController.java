@@ -3,7 +3,6 @@ package io.gatehouse.saml;
 import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
@@ -57,7 +56,7 @@ class AcsController {
                                @RequestParam(name = "RelayState", required = false) String relayState) {
         Instant now = clock.instant();
         Optional<OrgId> orgId = OrgId.parse(org);
-        Optional<IdentityProvider> found = orgId.flatMap(o -> IdpAlias.parse(alias).flatMap(a -> registry.lookup(o, a)))
+        Optional<IdentityProvider> found = registry.lookup(org, alias)
                 .filter(i -> i.settings() instanceof SamlSettings);
         if (orgId.isEmpty() || found.isEmpty() || !found.get().enabled()) {
             return SignInOutcomes.page(org404(), "No such sign-in",

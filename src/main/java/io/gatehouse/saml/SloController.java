@@ -2,7 +2,6 @@ package io.gatehouse.saml;
 
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
@@ -13,7 +12,6 @@ import io.gatehouse.saml.internal.SignatureVerifier;
 import io.gatehouse.signin.SignInFailure;
 import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SsoSessions;
-import io.gatehouse.tenancy.OrgId;
 import io.gatehouse.xml.SecureXml;
 import io.gatehouse.xml.XmlRejected;
 import jakarta.servlet.http.HttpServletRequest;
@@ -211,7 +209,7 @@ class SloController {
     }
 
     private Optional<IdentityProvider> samlIdp(String org, String alias) {
-        return OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias).flatMap(a -> registry.lookup(o, a)))
+        return registry.lookup(org, alias)
                 .filter(i -> i.settings() instanceof SamlSettings);
     }
 

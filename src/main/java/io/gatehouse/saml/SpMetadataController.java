@@ -8,7 +8,6 @@ import io.gatehouse.audit.AuditLog;
 import io.gatehouse.crypto.FingerprintAlgorithm;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.NameIdFormats;
@@ -52,7 +51,7 @@ class SpMetadataController {
 
     @GetMapping("/sso/{org}/{alias}/saml/metadata")
     ResponseEntity<String> publicMetadata(@PathVariable String org, @PathVariable String alias) {
-        IdentityProvider idp = OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias).flatMap(a -> registry.lookup(o, a)))
+        IdentityProvider idp = registry.lookup(org, alias)
                 .filter(i -> i.settings() instanceof SamlSettings)
                 .orElseThrow(() -> ProblemException.notFound("SAML identity provider " + alias));
         return metadata(idp);

@@ -2,8 +2,6 @@ package io.gatehouse.signin;
 
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
-import io.gatehouse.tenancy.OrgId;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -30,8 +28,7 @@ class LoginController {
     @GetMapping("/sso/{org}/{alias}/login")
     ResponseEntity<String> login(@PathVariable String org, @PathVariable String alias,
                                  @RequestParam(name = "login_hint", required = false) String loginHint) {
-        Optional<IdentityProvider> idp = OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias)
-                .flatMap(a -> registry.lookup(o, a)));
+        Optional<IdentityProvider> idp = registry.lookup(org, alias);
         if (idp.isEmpty() || !idp.get().enabled()) {
             // the same answer for unknown and disabled: which companies use which IdP is nobody's business
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",

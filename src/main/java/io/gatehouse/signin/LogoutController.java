@@ -2,9 +2,7 @@ package io.gatehouse.signin;
 
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.Protocol;
-import io.gatehouse.tenancy.OrgId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +43,7 @@ class LogoutController {
     ResponseEntity<String> logout(@PathVariable String org, @PathVariable String alias,
                                   @CookieValue(name = SignInOutcomes.SESSION_COOKIE, required = false) String cookie) {
         Instant now = clock.instant();
-        Optional<OrgId> orgId = OrgId.parse(org);
-        Optional<IdentityProvider> idp = orgId.flatMap(o -> IdpAlias.parse(alias).flatMap(a -> registry.lookup(o, a)));
+        Optional<IdentityProvider> idp = registry.lookup(org, alias);
         if (idp.isEmpty()) {
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
                     "<p>This sign-out link is not valid.</p>");
