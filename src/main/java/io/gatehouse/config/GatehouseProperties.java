@@ -18,12 +18,14 @@ public record GatehouseProperties(
         String masterKey,
         boolean allowPrivateNetworkFetch,
         boolean demo,
-        int spKeyPoolSize) {
+        int spKeyPoolSize,
+        Boolean signInBrowserBinding) {
 
     public GatehouseProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         baseUrl = baseUrl == null || baseUrl.isBlank() ? "http://localhost:8080" : stripTrailingSlash(baseUrl);
         spKeyPoolSize = spKeyPoolSize <= 0 ? 4 : spKeyPoolSize;
+        signInBrowserBinding = signInBrowserBinding == null || signInBrowserBinding;
     }
 
     /**
@@ -32,6 +34,14 @@ public record GatehouseProperties(
      */
     public boolean privateNetworkFetchAllowed() {
         return allowPrivateNetworkFetch || demo;
+    }
+
+    /**
+     * Whether a sign-in must finish in the browser that started it (against login CSRF). It needs a
+     * cookie that survives the IdP's cross-site POST (SameSite=None; Secure), so it holds on https.
+     */
+    public boolean bindsSignInsToBrowser() {
+        return signInBrowserBinding && baseUrl.startsWith("https:");
     }
 
     public boolean usesEmbeddedDatabase() {

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public record SignInAttempt(String id, OrgId org, String idpId, Protocol protocol, String requestId,
                             Optional<String> nonce, Optional<String> codeVerifier, Optional<String> appContext,
-                            Instant createdAt, Instant expiresAt) {
+                            Instant createdAt, Instant expiresAt, Optional<String> browserHash) {
     @Override
     public String toString() {
         // the PKCE verifier is a secret until the code is exchanged

@@ -24,9 +24,11 @@ public class SignInAttempts {
     public static final Duration LIFETIME = Duration.ofMinutes(15);
     private static final SecureRandom RANDOM = new SecureRandom();
     private final JdbcClient jdbc;
+    private final BrowserKeys browsers;
 
-    SignInAttempts(JdbcClient jdbc) {
+    SignInAttempts(JdbcClient jdbc, BrowserKeys browsers) {
         this.jdbc = jdbc;
+        this.browsers = browsers;
     }
 
     /** Starts an attempt; the request id is derived from fresh randomness, never from input. */
@@ -36,14 +38,15 @@ public class SignInAttempts {
         // SAML IDs must be NCNames: they may not start with a digit
         String requestId = "_" + random();
         Instant expires = now.plus(LIFETIME);
+        Optional<String> browser = browsers.forNewAttempt();
         jdbc.sql("insert into signin_attempts (id, org_id, idp_id, protocol, request_id, nonce, code_verifier,"
-                        + " app_context, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " app_context, created_at, expires_at, browser_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, idp.org().value(), idp.id(), idp.settings().protocol().wireName(), requestId,
                         nonce.orElse(null), codeVerifier.orElse(null), appContext.orElse(null), Timestamp.from(now),
-                        Timestamp.from(expires))
+                        Timestamp.from(expires), browser.orElse(null))
                 .update();
         return new SignInAttempt(id, idp.org(), idp.id(), idp.settings().protocol(), requestId, nonce, codeVerifier,
-                appContext, now, expires);
+                appContext, now, expires, browser);
     }
 
     /** Claims the attempt for finishing: empty when unknown, expired or already finished. */
@@ -57,7 +60,9 @@ public class SignInAttempts {
         if (claimed != 1) {
             return Optional.empty();
         }
-        return jdbc.sql("select * from signin_attempts where id = ?").param(id).query(SignInAttempts::row).optional();
+        // claimed even when refused below: an attempt answered in a foreign browser is burned, not left to retry
+        return jdbc.sql("select * from signin_attempts where id = ?").param(id).query(SignInAttempts::row).optional()
+                .filter(browsers::sameBrowser);
     }
 
     /** The attempt a response answers, found by the request id it echoes, then claimed. */
@@ -80,7 +85,8 @@ public class SignInAttempts {
                 rs.getString("idp_id"), io.gatehouse.idp.WireEnum.parse(Protocol.class, rs.getString("protocol"))
                 .orElseThrow(), rs.getString("request_id"), Optional.ofNullable(rs.getString("nonce")),
                 Optional.ofNullable(rs.getString("code_verifier")), Optional.ofNullable(rs.getString("app_context")),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("expires_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
+                Optional.ofNullable(rs.getString("browser_hash")));
     }
 
     private static String random() {

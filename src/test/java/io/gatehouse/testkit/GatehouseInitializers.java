@@ -30,6 +30,8 @@ public final class GatehouseInitializers {
         return TestPropertyValues.of(
                 "gatehouse.admin-key=" + ADMIN_KEY,
                 "gatehouse.master-key=" + MASTER_KEY,
+                // the API tests' client keeps no cookies; BrowserBindingOnH2Test turns the binding on
+                "gatehouse.sign-in-browser-binding=false",
                 "gatehouse.data-dir=" + dataDir,
                 "gatehouse.base-url=https://sso.gatehouse.test",
                 "gatehouse.allow-private-network-fetch=true",
@@ -66,6 +68,14 @@ public final class GatehouseInitializers {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** H2, with sign-ins bound to the browser that started them (as in production on https). */
+    public static final class H2BrowserBound implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            common().and("gatehouse.sign-in-browser-binding=true").applyTo(context);
         }
     }
 
