@@ -31,6 +31,8 @@ public class SpKeys {
     private final KeyPairPool pool;
 
     private final TransactionTemplate tx;
+    private final com.github.benmanes.caffeine.cache.Cache<String, PrivateKey> opened =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000).build();
 
     SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx) {
         this.jdbc = jdbc;
@@ -207,8 +209,10 @@ public class SpKeys {
     }
 
     private PrivateKey open(String id, String keyId, String ciphertext) {
-        return PrivateKeys.parsePem(new String(box.open(new SealedSecret(keyId, ciphertext), aad(id)),
-                StandardCharsets.UTF_8));
+        // a key row never changes its key (rotation adds rows), so the opened key is kept by row id:
+        // every encrypted assertion would otherwise pay a decryption and a PEM parse
+        return opened.get(id, k -> PrivateKeys.parsePem(new String(box.open(new SealedSecret(keyId, ciphertext),
+                aad(id)), StandardCharsets.UTF_8)));
     }
 
     private static X509Certificate parseCertificate(String pem) {
