@@ -138,7 +138,9 @@ class DemoApplication {
             }
             StringBuilder rows = new StringBuilder();
             for (Map.Entry<String, Object> c : new TreeMap<>(claims.getClaims()).entrySet()) {
-                Object v = c.getValue() instanceof java.util.Date d ? d.toInstant().toString() : c.getValue();
+                Object v = c.getValue() instanceof java.util.Date d ? d.toInstant().toString()
+                        : c.getKey().equals("auth_time") && c.getValue() instanceof Number t
+                        ? java.time.Instant.ofEpochSecond(t.longValue()).toString() : c.getValue();
                 rows.append("<tr><th>").append(DemoPages.esc(c.getKey())).append("</th><td id=\"claim-")
                         .append(DemoPages.esc(c.getKey())).append("\">").append(DemoPages.esc(String.valueOf(v)))
                         .append("</td></tr>");
