@@ -1,5 +1,7 @@
 package io.gatehouse.demo;
 
+import io.gatehouse.crypto.RandomTokens;
+import io.gatehouse.crypto.Sha256;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -76,9 +78,9 @@ class DemoApplication {
         if (!demo.enabled()) {
             return DemoPages.notFound();
         }
-        String state = DemoSetup.random(16);
-        String nonce = DemoSetup.random(16);
-        String verifier = DemoSetup.random(32);
+        String state = RandomTokens.urlSafe(16);
+        String nonce = RandomTokens.urlSafe(16);
+        String verifier = RandomTokens.urlSafe(32);
         String route = switch (via) {
             case "saml" -> "&identity_provider=" + enc(DemoSetup.ORG.value() + "/" + DemoSetup.SAML_ALIAS);
             case "oidc" -> "&identity_provider=" + enc(DemoSetup.ORG.value() + "/" + DemoSetup.OIDC_ALIAS);
@@ -86,7 +88,7 @@ class DemoApplication {
         };
         String location = "/oauth2/authorize?response_type=code&client_id=" + enc(DemoSetup.APP_CLIENT_ID)
                 + "&redirect_uri=" + enc(callback()) + "&scope=" + enc("openid email profile") + "&state=" + enc(state)
-                + "&nonce=" + enc(nonce) + "&code_challenge=" + enc(s256(verifier)) + "&code_challenge_method=S256"
+                + "&nonce=" + enc(nonce) + "&code_challenge=" + enc(Sha256.base64Url(verifier)) + "&code_challenge_method=S256"
                 + route;
         ResponseCookie cookie = ResponseCookie.from(COOKIE, state + "." + nonce + "." + verifier).httpOnly(true)
                 .sameSite("Lax").path("/demo").maxAge(Duration.ofMinutes(15)).secure(demo.baseUrl().startsWith("https:"))
@@ -170,15 +172,6 @@ class DemoApplication {
     /** Gatehouse itself, on this node's own port: the app's back channel. */
     private String local(String path) {
         return "http://127.0.0.1:" + port + path;
-    }
-
-    private static String s256(String verifier) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String enc(String s) {

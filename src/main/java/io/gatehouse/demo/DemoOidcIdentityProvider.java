@@ -1,5 +1,7 @@
 package io.gatehouse.demo;
 
+import io.gatehouse.crypto.RandomTokens;
+import io.gatehouse.crypto.Sha256;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
@@ -114,7 +116,7 @@ class DemoOidcIdentityProvider {
         if (user.isEmpty()) {
             return form(state, nonce, challenge, "Unknown user or wrong password.");
         }
-        String code = DemoSetup.random(24);
+        String code = RandomTokens.urlSafe(24);
         codes.put(code, new Grant(user.get(), Optional.ofNullable(nonce), Optional.ofNullable(challenge), redirectUri()));
         String location = redirectUri() + "?code=" + enc(code) + (state == null ? "" : "&state=" + enc(state))
                 + "&iss=" + enc(issuer());
@@ -139,7 +141,7 @@ class DemoOidcIdentityProvider {
         }
         if (grant.challenge().isPresent()) {
             String verifier = Optional.ofNullable(http.getParameter("code_verifier")).orElse("");
-            String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
+            String computed = Sha256.base64Url(verifier);
             if (!computed.equals(grant.challenge().get())) {
                 return error(HttpStatus.BAD_REQUEST, "invalid_grant");
             }
@@ -160,7 +162,7 @@ class DemoOidcIdentityProvider {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed");
         }
-        String accessToken = DemoSetup.random(24);
+        String accessToken = RandomTokens.urlSafe(24);
         tokens.put(accessToken, u);
         ObjectNode body = JSON.createObjectNode().put("access_token", accessToken).put("token_type", "Bearer")
                 .put("expires_in", 600).put("id_token", idToken.serialize());
@@ -191,14 +193,6 @@ class DemoOidcIdentityProvider {
             hidden.put("code_challenge", challenge);
         }
         return DemoPages.loginForm("the demo OIDC IdP", "/demo/idp/oidc/login", hidden, DemoSetup.OIDC_DOMAIN, error);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ResponseEntity<String> json(String body) {

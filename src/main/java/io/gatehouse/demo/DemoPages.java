@@ -1,7 +1,5 @@
 package io.gatehouse.demo;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -10,7 +8,6 @@ import org.springframework.web.util.HtmlUtils;
 
 /** The demo's pages: plain HTML, a banner that says "demo" on every one, no external resources. */
 final class DemoPages {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
             + "padding:0 1rem;color:#1d2733}.demo{background:#fff3cd;border:1px solid #e0c060;padding:.5rem .8rem;"
             + "border-radius:6px}table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.3rem .5rem;"
@@ -26,22 +23,6 @@ final class DemoPages {
                 + "<body><p class=\"demo\">" + esc(banner) + "</p><h1>" + esc(title) + "</h1>" + body + "</body></html>";
         return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML)
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
-                        + " http: https:; frame-ancestors 'none'")
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").body(html);
-    }
-
-    /** A form the browser posts on at once (the SAML IdP's answer), a button when scripts are off. */
-    static ResponseEntity<String> autoPost(String action, String field, String value, String relayState) {
-        byte[] n = new byte[16];
-        RANDOM.nextBytes(n);
-        String nonce = Base64.getEncoder().encodeToString(n);
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signing in</title></head><body>"
-                + "<form method=\"post\" action=\"" + esc(action) + "\"><input type=\"hidden\" name=\"" + field
-                + "\" value=\"" + esc(value) + "\">" + (relayState == null ? "" : "<input type=\"hidden\" name=\"RelayState\""
-                + " value=\"" + esc(relayState) + "\">") + "<noscript><button type=\"submit\">Continue</button></noscript>"
-                + "</form><script nonce=\"" + nonce + "\">document.forms[0].submit()</script></body></html>";
-        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML)
-                .header("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; form-action"
                         + " http: https:; frame-ancestors 'none'")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").body(html);
     }

@@ -3,6 +3,7 @@ package io.gatehouse.demo;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.saml.IdpResponseWriter;
 import io.gatehouse.saml.IncomingAuthnRequest;
+import io.gatehouse.saml.PostForm;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ class DemoSamlIdentityProvider {
                 demo.baseUrl() + "/demo/idp/saml", sp.entityId(), sp.acsUrl(), Optional.of(requestId),
                 u.email(DemoSetup.SAML_DOMAIN), "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", attributes,
                 clock.instant()), demo.state().get().samlKey());
-        return DemoPages.autoPost(sp.acsUrl(), "SAMLResponse", response, relayState);
+        return PostForm.of(sp.acsUrl(), "SAMLResponse", response, relayState);
     }
 
     private ResponseEntity<String> form(String requestId, String relayState, String error) {

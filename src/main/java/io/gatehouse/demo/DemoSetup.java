@@ -10,13 +10,13 @@ import io.gatehouse.api.ProblemException;
 import io.gatehouse.config.GatehouseProperties;
 import io.gatehouse.crypto.KeyAlgorithm;
 import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.crypto.SelfSignedCertificates;
 import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.issuer.Applications;
 import io.gatehouse.tenancy.OrgId;
 import io.gatehouse.tenancy.Orgs;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -45,7 +45,6 @@ class DemoSetup {
     static final String APP_CLIENT_ID = "demo-app";
     static final String OIDC_CLIENT_ID = "gatehouse-demo";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final GatehouseProperties properties;
     private final Orgs orgs;
     private final IdentityProviders registry;
@@ -92,12 +91,12 @@ class DemoSetup {
                 clock.instant().minus(Duration.ofMinutes(5)), Duration.ofDays(365));
         RSAKey oidcKey;
         try {
-            oidcKey = new RSAKeyGenerator(2048).keyID("demo-" + random(6)).keyUse(KeyUse.SIGNATURE)
+            oidcKey = new RSAKeyGenerator(2048).keyID("demo-" + RandomTokens.urlSafe(6)).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.RS256).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        State s = new State(samlKey, oidcKey, random(24), random(24));
+        State s = new State(samlKey, oidcKey, RandomTokens.urlSafe(24), RandomTokens.urlSafe(24));
         if (orgs.find(ORG).isEmpty()) {
             orgs.create(ORG, "Demo organization", true, 10);
         }
@@ -162,12 +161,6 @@ class DemoSetup {
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     static IdpAlias alias(String value) {

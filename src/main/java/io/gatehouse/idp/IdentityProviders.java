@@ -250,11 +250,7 @@ public class IdentityProviders {
                 refresh(idp, "system:metadata-refresh", now);
                 refreshed++;
             } catch (ProblemException e) {
-                ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
-                details.put("code", e.errors().isEmpty() ? e.errorCode().code() : e.errors().getFirst().code());
-                details.put("detail", e.getMessage());
-                audit.configurationChanged(idp.org(), "identity_provider.metadata_refresh_failed",
-                        "system:metadata-refresh", idp.alias().value(), details);
+                refreshFailed(idp, "system:metadata-refresh", e);
             }
         }
         return refreshed;
@@ -280,11 +276,7 @@ public class IdentityProviders {
             SamlSettings after = (SamlSettings) refreshed.settings();
             return after.resolved().trust().equals(saml.resolved().trust()) ? Optional.empty() : Optional.of(refreshed);
         } catch (ProblemException e) {
-            ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
-            details.put("code", e.errors().isEmpty() ? e.errorCode().code() : e.errors().getFirst().code());
-            details.put("detail", e.getMessage());
-            audit.configurationChanged(idp.org(), "identity_provider.metadata_refresh_failed",
-                    "system:unknown-signing-key", idp.alias().value(), details);
+            refreshFailed(idp, "system:unknown-signing-key", e);
             return Optional.empty();
         }
     }
@@ -318,6 +310,15 @@ public class IdentityProviders {
             }
         }
         return warned;
+    }
+
+    /** A failed re-read keeps the last good metadata; the admin learns of it from an event. */
+    private void refreshFailed(IdentityProvider idp, String actor, ProblemException e) {
+        ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+        details.put("code", e.errors().isEmpty() ? e.errorCode().code() : e.errors().getFirst().code());
+        details.put("detail", e.getMessage());
+        audit.configurationChanged(idp.org(), "identity_provider.metadata_refresh_failed", actor, idp.alias().value(),
+                details);
     }
 
     static boolean metadataDue(SamlSettings saml, Instant now) {

@@ -1,5 +1,6 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.crypto.RandomTokens;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class AccessTokens {
         if (issued.incrementAndGet() % PURGE_EVERY == 0) {
             jdbc.sql("delete from access_tokens where expires_at < ?").param(Timestamp.from(now)).update();
         }
-        String token = Applications.random(32);
+        String token = RandomTokens.urlSafe(32);
         jdbc.sql("insert into access_tokens (token_hash, code_hash, client_id, claims, expires_at, revoked)"
                         + " values (?, ?, ?, ?, ?, false)")
                 .params(Applications.hash(token), codeHash, clientId, claimsJson, Timestamp.from(now.plus(LIFETIME)))

@@ -1,16 +1,14 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.crypto.RandomTokens;
+import io.gatehouse.crypto.Sha256;
 import io.gatehouse.tenancy.OrgId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,7 +20,6 @@ import tools.jackson.databind.node.ArrayNode;
 /** The registered applications; client secrets are 256-bit random values, so a plain SHA-256 is their hash. */
 @Component
 public class Applications {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final JdbcClient jdbc;
 
@@ -40,8 +37,8 @@ public class Applications {
 
     public Registered register(String name, List<String> redirectUris, Optional<List<OrgId>> allowedOrgs,
                                boolean publicClient, String idTokenAlg, Instant now) {
-        return register("app_" + random(18), name, redirectUris, allowedOrgs,
-                publicClient ? Optional.empty() : Optional.of("gh_cs_" + random(32)), idTokenAlg, now);
+        return register("app_" + RandomTokens.urlSafe(18), name, redirectUris, allowedOrgs,
+                publicClient ? Optional.empty() : Optional.of("gh_cs_" + RandomTokens.urlSafe(32)), idTokenAlg, now);
     }
 
     /** With a chosen id and secret: the demo's own application. */
@@ -88,18 +85,7 @@ public class Applications {
     }
 
     static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return Sha256.hex(secret);
     }
 
     private static Application row(ResultSet rs, int n) throws SQLException {

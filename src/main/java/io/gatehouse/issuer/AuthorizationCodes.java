@@ -1,5 +1,6 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.tenancy.OrgId;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class AuthorizationCodes {
             jdbc.sql("delete from authorization_codes where expires_at < ?").param(Timestamp.from(now.minusSeconds(3600)))
                     .update();
         }
-        String code = Applications.random(32);
+        String code = RandomTokens.urlSafe(32);
         jdbc.sql("insert into authorization_codes (code_hash, client_id, redirect_uri, code_challenge, nonce, scope,"
                         + " org_id, user_id, claims, auth_time, created_at, expires_at)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")

@@ -1,6 +1,6 @@
 package io.gatehouse.issuer;
 
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.signin.BrokeredIdentity;
 import io.gatehouse.signin.SignInAttempt;
@@ -23,11 +23,8 @@ class Broker implements SignInCompletion {
     private final AuthorizationCodes codes;
     private final Issuer issuer;
     private final ProfileSource profiles;
-    private final IdentityProviders registry;
 
-    Broker(Applications applications, AuthorizationCodes codes, Issuer issuer, ProfileSource profiles,
-           IdentityProviders registry) {
-        this.registry = registry;
+    Broker(Applications applications, AuthorizationCodes codes, Issuer issuer, ProfileSource profiles) {
         this.applications = applications;
         this.codes = codes;
         this.issuer = issuer;
@@ -35,16 +32,22 @@ class Broker implements SignInCompletion {
     }
 
     @Override
-    public Completion complete(BrokeredIdentity identity, Optional<SignInAttempt> attempt, Instant now) {
-        Optional<AppRequest> request = attempt.flatMap(SignInAttempt::appContext).flatMap(AppRequest::fromJson);
-        if (attempt.isEmpty()) {
+    public Completion complete(IdentityProvider idp, BrokeredIdentity identity, Optional<SignInAttempt> attempt,
+                               Instant now) {
+        Optional<AppRequest> request;
+        Optional<Application> app;
+        if (attempt.isPresent()) {
+            request = attempt.flatMap(SignInAttempt::appContext).flatMap(AppRequest::fromJson);
+            app = request.flatMap(r -> applications.find(r.clientId()));
+        } else {
             // IdP-initiated (already allowed by the IdP's settings): the IdP's default application, if any
-            request = defaultApplication(identity);
+            app = defaultApplication(idp);
+            request = app.map(a -> new AppRequest(a.clientId(), a.redirectUris().getFirst(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), "openid"));
         }
         if (request.isEmpty()) {
             return new Completion.NoApplication();
         }
-        Optional<Application> app = applications.find(request.get().clientId());
         if (app.isEmpty()) {
             return new Completion.Refused(SignInFailure.of("signin.application_unknown",
                     "The application that started the sign-in is no longer registered", "Register it again."));
@@ -54,7 +57,7 @@ class Broker implements SignInCompletion {
                     "This application does not accept sign-ins from this organization",
                     "Add the organization to the application's allowed_orgs."));
         }
-        return switch (profiles.profile(identity, now)) {
+        return switch (profiles.profile(idp, identity, now)) {
             case ProfileSource.Profile.Refused refused -> new Completion.Refused(refused.failure());
             case ProfileSource.Profile.Found found -> {
                 String code = codes.issue(request.get(), identity.org(), found.userId(), found.claims().toString(),
@@ -68,15 +71,12 @@ class Broker implements SignInCompletion {
         };
     }
 
-    /** An unsolicited sign-in for the IdP's default application: to its first redirect URI, with no state. */
-    private Optional<AppRequest> defaultApplication(BrokeredIdentity identity) {
-        return registry.lookup(identity.org(), identity.alias())
-                .filter(idp -> idp.settings() instanceof SamlSettings)
-                .flatMap(idp -> ((SamlSettings) idp.settings()).options().defaultApplication())
-                .flatMap(applications::find)
-                .filter(app -> !app.redirectUris().isEmpty())
-                .map(app -> new AppRequest(app.clientId(), app.redirectUris().getFirst(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), "openid"));
+    /** The IdP's default application, for an unsolicited sign-in: it gets a code at its first redirect URI. */
+    private Optional<Application> defaultApplication(IdentityProvider idp) {
+        return idp.settings() instanceof SamlSettings saml
+                ? saml.options().defaultApplication().flatMap(applications::find)
+                        .filter(a -> !a.redirectUris().isEmpty())
+                : Optional.empty();
     }
 
     private static String encode(String s) {

@@ -1,5 +1,6 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.crypto.RandomTokens;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -97,7 +98,7 @@ public class IssuerKeys {
     }
 
     private void insert(String alg) {
-        String kid = Applications.random(12);
+        String kid = RandomTokens.urlSafe(12);
         JWK jwk;
         try {
             jwk = switch (alg) {

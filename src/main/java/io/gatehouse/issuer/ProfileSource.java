@@ -1,7 +1,6 @@
 package io.gatehouse.issuer;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.provisioning.ProvisioningResult;
 import io.gatehouse.provisioning.User;
 import io.gatehouse.provisioning.UserProvisioning;
@@ -10,7 +9,6 @@ import io.gatehouse.signin.SignInFailure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -25,11 +23,9 @@ class ProfileSource {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final java.util.Set<String> PROTOCOL_CLAIMS = java.util.Set.of("iss", "aud", "exp", "iat", "nbf",
             "nonce", "at_hash", "c_hash", "azp", "auth_time", "jti", "sid", "typ");
-    private final IdentityProviders registry;
     private final UserProvisioning provisioning;
 
-    ProfileSource(IdentityProviders registry, UserProvisioning provisioning) {
-        this.registry = registry;
+    ProfileSource(UserProvisioning provisioning) {
         this.provisioning = provisioning;
     }
 
@@ -42,14 +38,8 @@ class ProfileSource {
         }
     }
 
-    Profile profile(BrokeredIdentity identity, Instant now) {
-        Optional<IdentityProvider> idp = registry.lookup(identity.org(), identity.alias())
-                .filter(i -> i.id().equals(identity.idpId()));
-        if (idp.isEmpty()) {
-            return new Profile.Refused(SignInFailure.of("signin.identity_provider_gone",
-                    "The identity provider was removed during the sign-in", "Sign in again."));
-        }
-        return switch (provisioning.provision(idp.get(), identity, now)) {
+    Profile profile(IdentityProvider idp, BrokeredIdentity identity, Instant now) {
+        return switch (provisioning.provision(idp, identity, now)) {
             case ProvisioningResult.Refused r -> new Profile.Refused(r.failure());
             case ProvisioningResult.Provisioned p -> new Profile.Found(p.user().id(), claims(p.user(), identity));
         };

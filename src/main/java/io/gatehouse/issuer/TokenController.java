@@ -11,10 +11,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.openid.connect.sdk.claims.AccessTokenHash;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import io.gatehouse.crypto.Sha256;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -106,7 +106,7 @@ class TokenController {
         String verifier = one(form, "code_verifier");
         if (grant.codeChallenge().isPresent()) {
             if (verifier == null || !verifier.matches("^[A-Za-z0-9._~-]{43,128}$")
-                    || !MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII),
+                    || !MessageDigest.isEqual(Sha256.base64Url(verifier).getBytes(StandardCharsets.US_ASCII),
                     grant.codeChallenge().get().getBytes(StandardCharsets.US_ASCII))) {
                 return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the PKCE code_verifier does not match", false);
             }
@@ -191,15 +191,6 @@ class TokenController {
         String[] values = form.get(name);
         // a repeated parameter is ambiguous: treated as absent
         return values == null || values.length != 1 ? null : values[0];
-    }
-
-    static String s256(String verifier) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ResponseEntity<String> error(HttpStatus status, String error, String description, boolean basic) {

@@ -106,7 +106,7 @@ class OidcCallbackController {
         Outcome<BrokeredIdentity> result = relyingParty.finish(idp, code, attempt.get().nonce(), verifier,
                 redirectUri, now);
         return switch (result) {
-            case Outcome.Passed<BrokeredIdentity> p -> outcomes.succeeded(p.value(), attempt);
+            case Outcome.Passed<BrokeredIdentity> p -> outcomes.succeeded(idp, p.value(), attempt);
             case Outcome.Refused<BrokeredIdentity> r -> refuse(idp, r.reason(), r.detail());
         };
     }

@@ -100,7 +100,7 @@ class AcsController {
                             "This assertion was already used", "A response can be used once; sign in again.",
                             "assertion " + a.identity().assertionId()));
                 }
-                yield outcomes.succeeded(brokered(idp, a.identity()), attempt);
+                yield outcomes.succeeded(idp, brokered(idp, a.identity()), attempt);
             }
         };
     }

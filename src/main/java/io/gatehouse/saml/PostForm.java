@@ -8,14 +8,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.util.HtmlUtils;
 
 /** The HTTP-POST binding's page: a form with the message that the browser posts on at once. */
-final class PostForm {
+public final class PostForm {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private PostForm() {
     }
 
     /** The form for the message; a button stands in when scripts are off. */
-    static ResponseEntity<String> of(String action, String parameter, String message, String relayState) {
+    public static ResponseEntity<String> of(String action, String parameter, String message, String relayState) {
         byte[] nonceBytes = new byte[16];
         RANDOM.nextBytes(nonceBytes);
         String nonce = Base64.getEncoder().encodeToString(nonceBytes);

@@ -1,6 +1,7 @@
 package io.gatehouse.saml;
 
 import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.Protocol;
@@ -13,9 +14,7 @@ import io.gatehouse.saml.internal.LogoutXml;
 import io.gatehouse.saml.internal.SamlBindings;
 import io.gatehouse.signin.SignOutStarter;
 import io.gatehouse.signin.SsoSessions;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,7 +28,6 @@ import org.w3c.dom.Document;
  */
 @Component
 class SamlSignOut implements SignOutStarter {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final IdentityProviders registry;
     private final SpKeys spKeys;
     private final SsoSessions sessions;
@@ -52,7 +50,7 @@ class SamlSignOut implements SignOutStarter {
         if (slo.isEmpty()) {
             return Optional.empty();
         }
-        String id = "_" + HexFormat.of().formatHex(random(20));
+        String id = RandomTokens.samlId();
         SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
         Document request = LogoutXml.request(id, now, slo.get().location(), sp.entityId(), session.subject(),
                 session.nameIdFormat(), session.sessionIndex());
@@ -77,9 +75,4 @@ class SamlSignOut implements SignOutStarter {
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
-    private static byte[] random(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
 }

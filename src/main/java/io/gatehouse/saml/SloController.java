@@ -1,5 +1,6 @@
 package io.gatehouse.saml;
 
+import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.SamlSettings;
@@ -15,13 +16,11 @@ import io.gatehouse.signin.SsoSessions;
 import io.gatehouse.xml.SecureXml;
 import io.gatehouse.xml.XmlRejected;
 import jakarta.servlet.http.HttpServletRequest;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +40,6 @@ import org.w3c.dom.Document;
 @RestController
 class SloController {
     private static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final IdentityProviders registry;
     private final SsoSessions sessions;
     private final SpKeys spKeys;
@@ -179,7 +177,7 @@ class SloController {
         if (saml.resolved().slo().isEmpty()) {
             return outcomes.afterLogout(idp);
         }
-        Document answer = LogoutXml.response("_" + HexFormat.of().formatHex(random()), now,
+        Document answer = LogoutXml.response(RandomTokens.samlId(), now,
                 saml.resolved().slo().get().responseLocation().orElse(saml.resolved().slo().get().location()),
                 sp.entityId(), message.id(), SUCCESS);
         spKeys.ensure(idp.id(), now);
@@ -244,9 +242,4 @@ class SloController {
         }
     }
 
-    private static byte[] random() {
-        byte[] bytes = new byte[20];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
 }

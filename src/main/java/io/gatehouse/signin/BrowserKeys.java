@@ -1,17 +1,15 @@
 package io.gatehouse.signin;
 
 import io.gatehouse.config.GatehouseProperties;
+import io.gatehouse.crypto.RandomTokens;
+import io.gatehouse.crypto.Sha256;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
@@ -27,7 +25,6 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 @Component
 class BrowserKeys {
     static final String COOKIE = "gatehouse_browser";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final GatehouseProperties properties;
 
     BrowserKeys(GatehouseProperties properties) {
@@ -42,9 +39,7 @@ class BrowserKeys {
         return exchange().map(ex -> {
             Optional<String> existing = cookie(ex.getRequest());
             String key = existing.orElseGet(() -> {
-                byte[] b = new byte[32];
-                RANDOM.nextBytes(b);
-                String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+                String fresh = RandomTokens.urlSafe(32);
                 HttpServletResponse response = ex.getResponse();
                 if (response != null) {
                     // None + Secure: the IdP's answer arrives by a cross-site POST, which must still carry it
@@ -79,11 +74,6 @@ class BrowserKeys {
     }
 
     private static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(key);
     }
 }

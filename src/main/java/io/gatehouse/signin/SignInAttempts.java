@@ -1,15 +1,14 @@
 package io.gatehouse.signin;
 
+import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.Protocol;
 import io.gatehouse.tenancy.OrgId;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -22,7 +21,6 @@ import org.springframework.stereotype.Component;
 public class SignInAttempts {
     /** Long enough for a user to type a password and answer MFA at the IdP. */
     public static final Duration LIFETIME = Duration.ofMinutes(15);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final JdbcClient jdbc;
     private final BrowserKeys browsers;
 
@@ -34,9 +32,9 @@ public class SignInAttempts {
     /** Starts an attempt; the request id is derived from fresh randomness, never from input. */
     public SignInAttempt start(IdentityProvider idp, Optional<String> nonce, Optional<String> codeVerifier,
                                Optional<String> appContext, Instant now) {
-        String id = random();
+        String id = RandomTokens.urlSafe(32);
         // SAML IDs must be NCNames: they may not start with a digit
-        String requestId = "_" + random();
+        String requestId = "_" + RandomTokens.urlSafe(32);
         Instant expires = now.plus(LIFETIME);
         Optional<String> browser = browsers.forNewAttempt();
         jdbc.sql("insert into signin_attempts (id, org_id, idp_id, protocol, request_id, nonce, code_verifier,"
@@ -89,9 +87,4 @@ public class SignInAttempts {
                 Optional.ofNullable(rs.getString("browser_hash")));
     }
 
-    private static String random() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.signin;
 
+import io.gatehouse.idp.IdentityProvider;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -8,7 +9,8 @@ import java.util.Optional;
  * asked gets its answer. Implemented by the broker; sign-in itself knows no applications.
  */
 public interface SignInCompletion {
-    Completion complete(BrokeredIdentity identity, Optional<SignInAttempt> attempt, Instant now);
+    /** {@code idp} is the provider the identity came from, as the protocol controller already read it. */
+    Completion complete(IdentityProvider idp, BrokeredIdentity identity, Optional<SignInAttempt> attempt, Instant now);
 
     /** The three ways a vouched-for sign-in ends. */
     sealed interface Completion {

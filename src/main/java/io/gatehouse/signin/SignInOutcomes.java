@@ -71,22 +71,15 @@ public class SignInOutcomes {
     }
 
     /**
-     * A successful sign-in, shown on a minimal page until an application takes the identity over
-     * (the broker); the event records who signed in.
-     */
-    public ResponseEntity<String> succeeded(BrokeredIdentity identity) {
-        return succeeded(identity, Optional.empty());
-    }
-
-    /**
      * The IdP vouched for the user: the broker provisions them and answers the application that
      * started the sign-in; without one, a page shows who signed in.
      */
-    public ResponseEntity<String> succeeded(BrokeredIdentity identity, Optional<SignInAttempt> attempt) {
-        SignInCompletion.Completion completion = completions.getIfAvailable(() -> (i, a, t) ->
-                new SignInCompletion.Completion.NoApplication()).complete(identity, attempt, clock.instant());
+    public ResponseEntity<String> succeeded(IdentityProvider idp, BrokeredIdentity identity,
+                                            Optional<SignInAttempt> attempt) {
+        SignInCompletion.Completion completion = completions.getIfAvailable(() -> (p, i, a, t) ->
+                new SignInCompletion.Completion.NoApplication()).complete(idp, identity, attempt, clock.instant());
         return switch (completion) {
-            case SignInCompletion.Completion.Refused r -> failed(identity.org(), registry.lookup(identity.org(), identity.alias()),
+            case SignInCompletion.Completion.Refused r -> failed(identity.org(), Optional.of(idp),
                     identity.alias().value(), r.failure());
             case SignInCompletion.Completion.ToApplication app -> {
                 recordSuccess(identity, Optional.of(app.userId()));

@@ -1,13 +1,12 @@
 package io.gatehouse.signin;
 
+import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.tenancy.OrgId;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +20,6 @@ import org.springframework.stereotype.Component;
 public class SsoSessions {
     /** A working day; the IdP's own session decides re-authentication, this only bounds logout bookkeeping. */
     public static final Duration LIFETIME = Duration.ofHours(10);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PURGE_EVERY = 200;
     private final JdbcClient jdbc;
     private final AtomicInteger created = new AtomicInteger();
@@ -39,9 +37,7 @@ public class SsoSessions {
         if (created.incrementAndGet() % PURGE_EVERY == 0) {
             jdbc.sql("delete from sso_sessions where expires_at < ?").param(Timestamp.from(now)).update();
         }
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = RandomTokens.urlSafe(32);
         Instant expires = now.plus(LIFETIME);
         jdbc.sql("insert into sso_sessions (id, org_id, idp_id, subject, name_id_format, session_index, created_at,"
                         + " expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
