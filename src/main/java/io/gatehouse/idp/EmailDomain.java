@@ -65,6 +65,33 @@ public record EmailDomain(String value) {
         return new Parsed.Valid(new EmailDomain(ascii));
     }
 
+    /**
+     * The form an address's domain is stored in (lower-case, punycode), for comparing an asserted
+     * email with registered domains; no registry rules, since equality with a registered domain is
+     * what makes it acceptable. Empty when it cannot be a domain name.
+     */
+    public static java.util.Optional<String> comparable(String input) {
+        String s = input.strip();
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        boolean plain = !s.isEmpty();
+        for (int i = 0; i < s.length() && plain; i++) {
+            char c = s.charAt(i);
+            plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+        }
+        if (plain) {
+            // the common case needs no IDN processing (which costs more than the rest of the check)
+            return java.util.Optional.of(s);
+        }
+        try {
+            String ascii = IDN.toASCII(s, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            return ascii.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ascii);
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public String toString() {
         return value;

@@ -18,7 +18,6 @@ import java.util.UUID;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns a verified sign-in into a user of the org: maps the profile, checks the email's domain,
@@ -28,16 +27,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class UserProvisioning {
     public static final int MAX_SUBJECT = 1024;
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final UserStore store;
     private final IdentityProviders registry;
-    private final TransactionTemplate tx;
 
-    UserProvisioning(UserStore store, IdentityProviders registry, TransactionTemplate tx) {
+    UserProvisioning(UserStore store, IdentityProviders registry) {
         this.store = store;
         this.registry = registry;
-        this.tx = tx;
     }
 
     public ProvisioningResult provision(IdentityProvider idp, BrokeredIdentity identity, Instant now) {
@@ -56,34 +53,46 @@ public class UserProvisioning {
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
         for (int attempt = 1; ; attempt++) {
             try {
-                return tx.execute(s -> provisionOnce(idp, subject, profile, at));
+                Optional<ProvisioningResult> done = provisionOnce(idp, subject, profile, at);
+                if (done.isPresent()) {
+                    return done.get();
+                }
             } catch (DuplicateKeyException | ConcurrencyFailureException e) {
                 // another node created this user between our look and our insert; the next look finds
-                // its row (locked, so we wait for its transaction) and updates it instead
+                // its row and updates it instead
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
+                continue;
+            }
+            if (attempt == ATTEMPTS) {
+                throw new org.springframework.dao.OptimisticLockingFailureException(
+                        "the user changed under " + ATTEMPTS + " attempts to update it");
             }
         }
     }
 
-    private ProvisioningResult provisionOnce(IdentityProvider idp, String subject, NormalizedProfile profile,
-                                             Instant now) {
+    /**
+     * One look and one write; empty when the user changed between the two (another sign-in or an
+     * admin's PATCH), so the caller looks again rather than overwrite what it did not see.
+     */
+    private Optional<ProvisioningResult> provisionOnce(IdentityProvider idp, String subject, NormalizedProfile profile,
+                                                       Instant now) {
         Provisioning rules = idp.provisioning();
-        Optional<User> known = store.lockBySubject(idp.org(), idp.id(), subject);
+        Optional<UserStore.Versioned> known = store.findBySubject(idp.org(), idp.id(), subject);
         if (known.isPresent()) {
-            User updated = ProfileSync.update(known.get(), profile, rules, now);
-            store.update(updated);
-            return new Provisioned(updated, false);
+            User updated = ProfileSync.update(known.get().user(), profile, rules, now);
+            return store.updateIfVersion(updated, known.get().version())
+                    ? Optional.of(new Provisioned(updated, false)) : Optional.empty();
         }
-        return switch (rules.mode()) {
+        return Optional.of(switch (rules.mode()) {
             case EXISTING_ONLY -> Refused.USER_UNKNOWN;
             case JIT -> {
                 User created = ProfileSync.create(newId(now), idp.org(), idp.id(), subject, profile, rules, now);
                 store.insert(created);
                 yield new Provisioned(created, true);
             }
-        };
+        });
     }
 
     /**
@@ -99,10 +108,8 @@ public class UserProvisioning {
             return true;
         }
         // exact domains only: an org that owns example.com has not said it owns every sub-domain
-        return profile.emailDomain().map(EmailDomain::parse).map(parsed -> switch (parsed) {
-            case EmailDomain.Parsed.Valid v -> domains.contains(v.domain());
-            case EmailDomain.Parsed.Invalid i -> false;
-        }).orElse(false);
+        return profile.emailDomain().flatMap(EmailDomain::comparable).map(d -> domains.contains(new EmailDomain(d)))
+                .orElse(false);
     }
 
     /** A UUID whose first 48 bits are the creation time (RFC 9562 version 7): ids sort by creation. */

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +34,15 @@ class UserStore {
     record Filter(Optional<String> idpId, Optional<String> email) {
     }
 
-    /** The user this IdP knows by this subject, row-locked until the transaction ends. */
-    Optional<User> lockBySubject(OrgId org, String idpId, String subject) {
-        return jdbc.sql("select * from users where org_id = ? and idp_id = ? and subject = ? for update")
-                .params(org.value(), idpId, subject).query(UserStore::row).optional();
+    /** A user as read, with the row version a conditional update must still find. */
+    record Versioned(User user, long version) {
+    }
+
+    /** The user this IdP knows by this subject, with its row version (no lock is taken). */
+    Optional<Versioned> findBySubject(OrgId org, String idpId, String subject) {
+        return jdbc.sql("select * from users where org_id = ? and idp_id = ? and subject = ?")
+                .params(org.value(), idpId, subject)
+                .query((rs, n) -> new Versioned(row(rs, n), rs.getLong("version"))).optional();
     }
 
     Optional<User> find(OrgId org, String id) {
@@ -79,16 +85,27 @@ class UserStore {
                 .update();
     }
 
+    /** Writes the user unconditionally (the caller holds the row lock). */
     void update(User u) {
-        jdbc.sql("update users set email = ?, email_verified = ?, given_name = ?, family_name = ?, name = ?,"
+        updateWhere(u, "", List.of());
+    }
+
+    /** Writes the user only if nobody has since it was read; false when someone has. */
+    boolean updateIfVersion(User u, long version) {
+        return updateWhere(u, " and version = ?", List.of(version));
+    }
+
+    private boolean updateWhere(User u, String condition, List<Object> extra) {
+        List<Object> params = new ArrayList<>(Arrays.asList(u.email().orElse(null), u.emailVerified(),
+                u.givenName().orElse(null), u.familyName().orElse(null), u.name().orElse(null),
+                u.username().orElse(null), JSON.writeValueAsString(u.groups()), u.groupsOverage(), u.role().orElse(null),
+                u.team().orElse(null), JSON.writeValueAsString(u.custom()), Timestamp.from(u.updatedAt()),
+                Timestamp.from(u.lastSignInAt()), u.id()));
+        params.addAll(extra);
+        return jdbc.sql("update users set email = ?, email_verified = ?, given_name = ?, family_name = ?, name = ?,"
                         + " username = ?, group_names = ?, groups_overage = ?, role = ?, team = ?, custom_attributes = ?,"
-                        + " updated_at = ?, last_sign_in_at = ? where id = ?")
-                .params(u.email().orElse(null), u.emailVerified(), u.givenName().orElse(null),
-                        u.familyName().orElse(null), u.name().orElse(null), u.username().orElse(null),
-                        JSON.writeValueAsString(u.groups()), u.groupsOverage(), u.role().orElse(null),
-                        u.team().orElse(null), JSON.writeValueAsString(u.custom()), Timestamp.from(u.updatedAt()),
-                        Timestamp.from(u.lastSignInAt()), u.id())
-                .update();
+                        + " updated_at = ?, last_sign_in_at = ?, version = version + 1 where id = ?" + condition)
+                .params(params).update() == 1;
     }
 
     private static User row(ResultSet rs, int n) throws SQLException {

@@ -38,6 +38,8 @@ public class SignInOutcomes {
     private final IdentityProviders registry;
     private final Clock clock;
     private final ObjectProvider<SignInCompletion> completions;
+    /** Looked up once, at the first sign-in: a bean lookup per sign-in costs more than it seems. */
+    private volatile SignInCompletion completion;
 
     SignInOutcomes(AuditLog audit, SsoSessions sessions, IdentityProviders registry, Clock clock,
                    ObjectProvider<SignInCompletion> completions) {
@@ -76,8 +78,7 @@ public class SignInOutcomes {
      */
     public ResponseEntity<String> succeeded(IdentityProvider idp, BrokeredIdentity identity,
                                             Optional<SignInAttempt> attempt) {
-        SignInCompletion.Completion completion = completions.getIfAvailable(() -> (p, i, a, t) ->
-                new SignInCompletion.Completion.NoApplication()).complete(idp, identity, attempt, clock.instant());
+        SignInCompletion.Completion completion = completion().complete(idp, identity, attempt, clock.instant());
         return switch (completion) {
             case SignInCompletion.Completion.Refused r -> failed(identity.org(), Optional.of(idp),
                     identity.alias().value(), r.failure());
@@ -91,6 +92,15 @@ public class SignInOutcomes {
             }
             case SignInCompletion.Completion.NoApplication none -> resultPage(identity);
         };
+    }
+
+    private SignInCompletion completion() {
+        SignInCompletion c = completion;
+        if (c == null) {
+            c = completions.getIfAvailable(() -> (p, i, a, t) -> new SignInCompletion.Completion.NoApplication());
+            completion = c;
+        }
+        return c;
     }
 
     private void recordSuccess(BrokeredIdentity identity, Optional<String> userId) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
 public final class SignInLoadHarness {
     private static final Pattern CODE = Pattern.compile("[?&]code=([^&]+)");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
+    private static final String REDIRECT_URI = URLEncoder.encode("https://app.example.com/cb", StandardCharsets.UTF_8);
 
     private SignInLoadHarness() {
     }
@@ -63,44 +65,54 @@ public final class SignInLoadHarness {
         System.out.printf("Pre-signing %,d responses (RSA-SHA256, one per sign-in: assertion IDs are single-use)...%n",
                 total);
         long ps = System.nanoTime();
-        List<String> forms = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
+        // signed on every core: the harness's RSA signing is set-up, not part of the measured sign-ins
+        List<String> forms = java.util.stream.IntStream.range(0, total).parallel().mapToObj(i -> {
             String response = TestSamlResponses.okta(idp, null, Instant.now()).destination(acs).recipient(acs)
                     .audiences(spEntity).nameId("user" + (i % 500) + "@" + domain, TestSamlResponses.EMAIL_FORMAT)
                     .notOnOrAfter(Instant.now().plusSeconds(3600)).subjectNotOnOrAfter(Instant.now().plusSeconds(3600))
                     .base64();
-            forms.add("SAMLResponse=" + URLEncoder.encode(response, StandardCharsets.UTF_8));
-        }
+            return "SAMLResponse=" + URLEncoder.encode(response, StandardCharsets.UTF_8);
+        }).toList();
         System.out.printf("  done in %.1f s%n", (System.nanoTime() - ps) / 1e9);
         String basic = "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        String acsPath = url + "/sso/" + org + "/idp/saml/acs";
+        String acsPath = "/sso/" + org + "/idp/saml/acs";
+        URI target = URI.create(url);
         AtomicInteger next = new AtomicInteger();
         int warmup = total - n;
-        run(http, forms, next, warmup, workers, acsPath, url, basic, "warm-up");
+        run(target, forms, next, warmup, workers, acsPath, basic, "warm-up");
+        OptionalLong serverPid = serverPid();
+        long server0 = serverPid.isPresent() ? serverCpu(serverPid.getAsLong()) : 0;
         long cpu0 = processCpu();
         long t0 = System.nanoTime();
-        long[] latencies = run(http, forms, next, n, workers, acsPath, url, basic, "measured");
+        long[] latencies = run(target, forms, next, n, workers, acsPath, basic, "measured");
         double seconds = (System.nanoTime() - t0) / 1e9;
         double harnessCpu = (processCpu() - cpu0) / 1e9;
+        double serverCpu = serverPid.isPresent() ? (serverCpu(serverPid.getAsLong()) - server0) / 1e9 : Double.NaN;
         Arrays.sort(latencies);
         System.out.printf("%,d complete sign-ins (ACS + token %s + userinfo), %d workers: %.0f/s, p50 %.1f ms,"
                         + " p99 %.1f ms; the harness itself used %.0f%% of one core%n", n, alg, workers, n / seconds,
                 latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6, 100 * harnessCpu / seconds);
+        if (serverPid.isPresent()) {
+            System.out.printf("CPU per sign-in: Gatehouse %.2f ms, harness %.2f ms (Gatehouse used %.0f%% of one core)%n",
+                    1000 * serverCpu / n, 1000 * harnessCpu / n, 100 * serverCpu / seconds);
+        }
     }
 
-    private static long[] run(HttpClient http, List<String> forms, AtomicInteger next, int count, int workers,
-                              String acs, String url, String basic, String phase) throws Exception {
+    private static long[] run(URI base, List<String> forms, AtomicInteger next, int count, int workers,
+                              String acs, String basic, String phase) throws Exception {
         long[] latencies = new long[count];
         AtomicInteger index = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             futures.add(pool.submit(() -> {
-                int i;
-                while ((i = index.getAndIncrement()) < count) {
-                    long s = System.nanoTime();
-                    signIn(http, forms.get(next.getAndIncrement()), acs, url, basic);
-                    latencies[i] = System.nanoTime() - s;
+                try (KeepAliveClient http = new KeepAliveClient(base)) {
+                    int i;
+                    while ((i = index.getAndIncrement()) < count) {
+                        long s = System.nanoTime();
+                        signIn(http, forms.get(next.getAndIncrement()), acs, basic);
+                        latencies[i] = System.nanoTime() - s;
+                    }
                 }
                 return null;
             }));
@@ -112,28 +124,22 @@ public final class SignInLoadHarness {
         return latencies;
     }
 
-    private static void signIn(HttpClient http, String form, String acs, String url, String basic) throws Exception {
-        HttpResponse<String> landed = http.send(HttpRequest.newBuilder(URI.create(acs))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        String location = landed.headers().firstValue("Location").orElse("");
-        Matcher code = CODE.matcher(location);
-        if (landed.statusCode() != 303 || !code.find()) {
-            throw new IllegalStateException("ACS answered " + landed.statusCode() + ": " + landed.body());
+    private static void signIn(KeepAliveClient http, String form, String acs, String basic) throws Exception {
+        KeepAliveClient.Answer landed = http.post(acs, "", "application/x-www-form-urlencoded", form);
+        Matcher code = CODE.matcher(landed.location().orElse(""));
+        if (landed.status() != 303 || !code.find()) {
+            throw new IllegalStateException("ACS answered " + landed.status() + ": " + landed.body());
         }
-        HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(url + "/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic)
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code.group(1)
-                        + "&redirect_uri=" + URLEncoder.encode("https://app.example.com/cb", StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        KeepAliveClient.Answer tokens = http.post("/oauth2/token", "Authorization: " + basic + "\r\n",
+                "application/x-www-form-urlencoded", "grant_type=authorization_code&code=" + code.group(1)
+                        + "&redirect_uri=" + REDIRECT_URI);
         Matcher token = ACCESS_TOKEN.matcher(tokens.body());
-        if (tokens.statusCode() != 200 || !token.find() || !tokens.body().contains("\"id_token\"")) {
-            throw new IllegalStateException("token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
+        if (tokens.status() != 200 || !token.find() || !tokens.body().contains("\"id_token\"")) {
+            throw new IllegalStateException("token endpoint answered " + tokens.status() + ": " + tokens.body());
         }
-        HttpResponse<String> userinfo = http.send(HttpRequest.newBuilder(URI.create(url + "/oauth2/userinfo"))
-                .header("Authorization", "Bearer " + token.group(1)).build(), HttpResponse.BodyHandlers.ofString());
-        if (userinfo.statusCode() != 200) {
-            throw new IllegalStateException("userinfo answered " + userinfo.statusCode());
+        KeepAliveClient.Answer userinfo = http.get("/oauth2/userinfo", "Authorization: Bearer " + token.group(1) + "\r\n");
+        if (userinfo.status() != 200 || !userinfo.body().contains("\"sub\"")) {
+            throw new IllegalStateException("userinfo answered " + userinfo.status() + ": " + userinfo.body());
         }
     }
 
@@ -153,6 +159,19 @@ public final class SignInLoadHarness {
             throw new IllegalStateException("no " + name + " in " + json);
         }
         return m.group(1);
+    }
+
+    /** Gatehouse's process, when the script names it: its CPU time shows what a sign-in costs whatever else runs. */
+    private static OptionalLong serverPid() {
+        String pid = System.getProperty("serverPid", "");
+        return pid.isBlank() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid));
+    }
+
+    /** User plus system CPU of a process in nanoseconds, from /proc (clock ticks of 1/100 s on Linux). */
+    private static long serverCpu(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
     private static long processCpu() {

@@ -43,6 +43,8 @@ abstract class ProvisioningTests extends ApiTest {
     UserProvisioning provisioning;
     @Autowired
     IdentityProviders registry;
+    @Autowired
+    UserStore store;
 
     private String org;
     private String key;
@@ -378,6 +380,59 @@ abstract class ProvisioningTests extends ApiTest {
             pool.shutdownNow();
         }
         assertThat(ids(api.get("/api/orgs/" + org + "/users", key))).hasSize(1);
+    }
+
+    @Test
+    void concurrentSignInsOfAKnownUserEachLandOnce() throws Exception {
+        IdentityProvider idp = idp("race-known", "{\"sync_mode\": \"force\"}", "[]");
+        String id = provisioned(idp, ada(idp).build(), T0).user().id();
+        int nodes = 8;
+        CyclicBarrier start = new CyclicBarrier(nodes);
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+            List<Future<Provisioned>> results = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return provisioned(idp, ada(idp).givenName("Ada " + n).build(), T1.plusSeconds(n));
+                }));
+            }
+            List<String> names = new ArrayList<>();
+            for (Future<Provisioned> f : results) {
+                Provisioned p = f.get();
+                assertThat(p.created()).isFalse();
+                assertThat(p.user().id()).isEqualTo(id);
+                names.add(p.user().givenName().orElseThrow());
+            }
+            // every sign-in wrote once, none over a version it had not read: eight updates after the insert
+            UserStore.Versioned stored = store.findBySubject(new OrgId(org), idp.id(), ada(idp).build().subject())
+                    .orElseThrow();
+            assertThat(stored.version()).isEqualTo(nodes);
+            assertThat(names).contains(stored.user().givenName().orElseThrow());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriteOverAVersionItDidNotReadIsRefused() {
+        IdentityProvider idp = idp("stale", "{\"role_management\": \"manual\"}", "[]");
+        String subject = ada(idp).build().subject();
+        provisioned(idp, ada(idp).build(), T0);
+        UserStore.Versioned read = store.findBySubject(new OrgId(org), idp.id(), subject).orElseThrow();
+        // an admin changes the role between the sign-in's read and its write
+        Reply patched = api.patch("/api/orgs/" + org + "/users/" + read.user().id(), key,
+                ApiClient.parse("{\"role\": \"admin\"}"));
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+        assertThat(store.updateIfVersion(read.user().withRoleAndTeam(java.util.Optional.of("viewer"),
+                java.util.Optional.empty(), T1), read.version())).isFalse();
+        // the twin: the version just read is written
+        UserStore.Versioned fresh = store.findBySubject(new OrgId(org), idp.id(), subject).orElseThrow();
+        assertThat(fresh.user().role()).contains("admin");
+        assertThat(store.updateIfVersion(fresh.user(), fresh.version())).isTrue();
+        // and a sign-in after the PATCH keeps the admin's role (manual role management)
+        assertThat(provisioned(idp, ada(idp).build(), T1).user().role()).contains("admin");
     }
 
     // --- the users API
