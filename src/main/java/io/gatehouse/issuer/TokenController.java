@@ -3,9 +3,11 @@ package io.gatehouse.issuer;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -46,6 +48,8 @@ class TokenController {
     private final IssuerKeys keys;
     private final Issuer issuer;
     private final Clock clock;
+    /** By key id; a rotation adds one (rotations are rare, and a retired key's signer is tiny). */
+    private final Map<String, JWSSigner> signers = new java.util.concurrent.ConcurrentHashMap<>();
 
     TokenController(Applications applications, AuthorizationCodes codes, AccessTokens accessTokens, IssuerKeys keys,
                     Issuer issuer, Clock clock) {
@@ -142,11 +146,20 @@ class TokenController {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
                 b.build());
         try {
-            jwt.sign(alg.getName().startsWith("ES") ? new ECDSASigner(key.toECKey()) : new RSASSASigner(key.toRSAKey()));
+            jwt.sign(signers.computeIfAbsent(key.getKeyID(), kid -> signerFor(key)));
         } catch (JOSEException e) {
             throw new IllegalStateException("signing the ID token failed");
         }
         return jwt.serialize();
+    }
+
+    /** Nimbus signers are thread-safe; building one converts the key, which costs as much as half a signature. */
+    private static JWSSigner signerFor(JWK key) {
+        try {
+            return key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner(key.toRSAKey());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the issuer key cannot sign");
+        }
     }
 
     /** How the client authenticated: HTTP Basic, or client_id (and client_secret) in the body. */
