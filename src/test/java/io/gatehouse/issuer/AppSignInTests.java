@@ -166,6 +166,31 @@ abstract class AppSignInTests extends ApiTest {
     }
 
     @Test
+    void aRotatedIssuerKeySignsTheNextIdTokensAndTheOldOneStaysPublished() throws Exception {
+        String before = idTokenKeyId();
+        Reply rotated = api.post("/api/issuer/keys/rotate", ADMIN, ApiClient.parse("{}"));
+        assertThat(rotated.status()).as(rotated.text()).isLessThan(300);
+        String after = idTokenKeyId();
+        assertThat(after).isNotEqualTo(before);
+        JWKSet jwks = JWKSet.parse(api.get("/oauth2/jwks", null).text());
+        assertThat(jwks.getKeyByKeyId(before)).as("the retired key is still published").isNotNull();
+        assertThat(jwks.getKeyByKeyId(after)).isNotNull();
+        // an org key may not rotate the platform's signing keys
+        assertThat(api.post("/api/issuer/keys/rotate", key, ApiClient.parse("{}")).status()).isEqualTo(403);
+    }
+
+    /** Signs alice in and returns the key id of the (verified) ID token. */
+    private String idTokenKeyId() throws Exception {
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        Reply tokens = token("grant_type=authorization_code&code=" + enc(query(back.header("Location")).get("code"))
+                + "&redirect_uri=" + enc(REDIRECT), clientId, clientSecret);
+        assertThat(tokens.status()).as(tokens.text()).isEqualTo(200);
+        String idToken = tokens.json().get("id_token").asString();
+        verify(idToken, JWSAlgorithm.RS256);
+        return com.nimbusds.jwt.SignedJWT.parse(idToken).getHeader().getKeyID();
+    }
+
+    @Test
     void aPublicClientWithPkceAndAnEs256IdTokenAndTheDowngradesRefused() throws Exception {
         JsonNode app = registerApp("{\"name\": \"SPA\", \"redirect_uris\": [\"" + REDIRECT + "\"], \"public_client\": true,"
                 + " \"id_token_signed_response_alg\": \"ES256\"}");
