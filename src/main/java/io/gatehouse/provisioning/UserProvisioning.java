@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns a verified sign-in into a user of the org: maps the profile, checks the email's domain,
@@ -27,14 +28,16 @@ import org.springframework.stereotype.Service;
 @Service
 public class UserProvisioning {
     public static final int MAX_SUBJECT = 1024;
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final UserStore store;
     private final IdentityProviders registry;
+    private final TransactionTemplate tx;
 
-    UserProvisioning(UserStore store, IdentityProviders registry) {
+    UserProvisioning(UserStore store, IdentityProviders registry, TransactionTemplate tx) {
         this.store = store;
         this.registry = registry;
+        this.tx = tx;
     }
 
     public ProvisioningResult provision(IdentityProvider idp, BrokeredIdentity identity, Instant now) {
@@ -51,35 +54,41 @@ public class UserProvisioning {
         }
         // the stores keep microseconds; a value read back must equal the value written
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        // first optimistically (no lock: the common case, one user signing in once); after a conflict
+        // with the row locked, so that a burst of sign-ins of one user always makes progress
         for (int attempt = 1; ; attempt++) {
+            boolean locked = attempt > 1;
             try {
-                Optional<ProvisioningResult> done = provisionOnce(idp, subject, profile, at);
+                Optional<ProvisioningResult> done = locked
+                        ? tx.execute(s -> provisionOnce(idp, subject, profile, at, true))
+                        : provisionOnce(idp, subject, profile, at, false);
                 if (done.isPresent()) {
                     return done.get();
                 }
             } catch (DuplicateKeyException | ConcurrencyFailureException e) {
                 // another node created this user between our look and our insert; the next look finds
-                // its row and updates it instead
+                // its row (locked, so we wait for its transaction) and updates it instead
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
-                continue;
             }
             if (attempt == ATTEMPTS) {
                 throw new org.springframework.dao.OptimisticLockingFailureException(
-                        "the user changed under " + ATTEMPTS + " attempts to update it");
+                        "the user kept changing during " + ATTEMPTS + " attempts to update it");
             }
         }
     }
 
     /**
-     * One look and one write; empty when the user changed between the two (another sign-in or an
-     * admin's PATCH), so the caller looks again rather than overwrite what it did not see.
+     * One look and one write. Without the row lock, empty when the user changed between the two
+     * (another sign-in, or an admin's PATCH), so the caller looks again rather than overwrite what it
+     * did not see.
      */
     private Optional<ProvisioningResult> provisionOnce(IdentityProvider idp, String subject, NormalizedProfile profile,
-                                                       Instant now) {
+                                                       Instant now, boolean locked) {
         Provisioning rules = idp.provisioning();
-        Optional<UserStore.Versioned> known = store.findBySubject(idp.org(), idp.id(), subject);
+        Optional<UserStore.Versioned> known = locked ? store.lockBySubject(idp.org(), idp.id(), subject)
+                : store.findBySubject(idp.org(), idp.id(), subject);
         if (known.isPresent()) {
             User updated = ProfileSync.update(known.get().user(), profile, rules, now);
             return store.updateIfVersion(updated, known.get().version())

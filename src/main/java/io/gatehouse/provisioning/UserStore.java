@@ -38,6 +38,13 @@ class UserStore {
     record Versioned(User user, long version) {
     }
 
+    /** The user this IdP knows by this subject, row-locked until the transaction ends. */
+    Optional<Versioned> lockBySubject(OrgId org, String idpId, String subject) {
+        return jdbc.sql("select * from users where org_id = ? and idp_id = ? and subject = ? for update")
+                .params(org.value(), idpId, subject)
+                .query((rs, n) -> new Versioned(row(rs, n), rs.getLong("version"))).optional();
+    }
+
     /** The user this IdP knows by this subject, with its row version (no lock is taken). */
     Optional<Versioned> findBySubject(OrgId org, String idpId, String subject) {
         return jdbc.sql("select * from users where org_id = ? and idp_id = ? and subject = ?")

@@ -358,27 +358,9 @@ abstract class ProvisioningTests extends ApiTest {
     @Test
     void concurrentFirstSignInsCreateOneUser() throws Exception {
         IdentityProvider idp = idp("race", "{\"sync_mode\": \"force\"}", "[]");
-        int nodes = 8;
-        CyclicBarrier start = new CyclicBarrier(nodes);
-        ExecutorService pool = Executors.newFixedThreadPool(nodes);
-        try {
-            List<Future<Provisioned>> results = new ArrayList<>();
-            for (int i = 0; i < nodes; i++) {
-                int n = i;
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return provisioned(idp, ada(idp).givenName("Ada " + n).build(), T0.plusSeconds(n));
-                }));
-            }
-            List<Provisioned> done = new ArrayList<>();
-            for (Future<Provisioned> f : results) {
-                done.add(f.get());
-            }
-            assertThat(done.stream().filter(Provisioned::created)).hasSize(1);
-            assertThat(done.stream().map(p -> p.user().id()).distinct()).hasSize(1);
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Provisioned> done = atOnce(8, n -> provisioned(idp, ada(idp).givenName("Ada " + n).build(), T0.plusSeconds(n)));
+        assertThat(done.stream().filter(Provisioned::created)).hasSize(1);
+        assertThat(done.stream().map(p -> p.user().id()).distinct()).hasSize(1);
         assertThat(ids(api.get("/api/orgs/" + org + "/users", key))).hasSize(1);
     }
 
@@ -386,30 +368,37 @@ abstract class ProvisioningTests extends ApiTest {
     void concurrentSignInsOfAKnownUserEachLandOnce() throws Exception {
         IdentityProvider idp = idp("race-known", "{\"sync_mode\": \"force\"}", "[]");
         String id = provisioned(idp, ada(idp).build(), T0).user().id();
-        int nodes = 8;
-        CyclicBarrier start = new CyclicBarrier(nodes);
-        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        List<Provisioned> done = atOnce(8, n -> provisioned(idp, ada(idp).givenName("Ada " + n).build(), T1.plusSeconds(n)));
+        assertThat(done).allSatisfy(p -> {
+            assertThat(p.created()).isFalse();
+            assertThat(p.user().id()).isEqualTo(id);
+        });
+        // every sign-in wrote once, none over a version it had not read: eight updates after the insert
+        UserStore.Versioned stored = store.findBySubject(new OrgId(org), idp.id(), ada(idp).build().subject())
+                .orElseThrow();
+        assertThat(stored.version()).isEqualTo(8);
+        assertThat(done.stream().map(p -> p.user().givenName().orElseThrow()))
+                .contains(stored.user().givenName().orElseThrow());
+    }
+
+    /** The same sign-in work started by n threads at the same instant, as n nodes would. */
+    private static <T> List<T> atOnce(int n, java.util.function.IntFunction<T> work) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(n);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
-            List<Future<Provisioned>> results = new ArrayList<>();
-            for (int i = 0; i < nodes; i++) {
-                int n = i;
+            List<Future<T>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int node = i;
                 results.add(pool.submit(() -> {
                     start.await();
-                    return provisioned(idp, ada(idp).givenName("Ada " + n).build(), T1.plusSeconds(n));
+                    return work.apply(node);
                 }));
             }
-            List<String> names = new ArrayList<>();
-            for (Future<Provisioned> f : results) {
-                Provisioned p = f.get();
-                assertThat(p.created()).isFalse();
-                assertThat(p.user().id()).isEqualTo(id);
-                names.add(p.user().givenName().orElseThrow());
+            List<T> done = new ArrayList<>();
+            for (Future<T> f : results) {
+                done.add(f.get());
             }
-            // every sign-in wrote once, none over a version it had not read: eight updates after the insert
-            UserStore.Versioned stored = store.findBySubject(new OrgId(org), idp.id(), ada(idp).build().subject())
-                    .orElseThrow();
-            assertThat(stored.version()).isEqualTo(nodes);
-            assertThat(names).contains(stored.user().givenName().orElseThrow());
+            return done;
         } finally {
             pool.shutdownNow();
         }
