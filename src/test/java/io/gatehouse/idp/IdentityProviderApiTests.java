@@ -147,6 +147,15 @@ abstract class IdentityProviderApiTests extends ApiTest {
         Reply over = api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("two"));
         assertThat(over.status()).isEqualTo(403);
         assertThat(over.json().get("code").asString()).isEqualTo("quota_exceeded");
+        // a taken alias is named before the quota; a refused creation holds no place
+        Reply sameAlias = api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("one"));
+        assertThat(sameAlias.json().get("code").asString()).isEqualTo("alias_taken");
+        // a deletion gives its place back, and a later plan change counts what exists
+        assertThat(api.delete("/api/orgs/" + small + "/identity-providers/one", ADMIN).status()).isEqualTo(204);
+        assertThat(api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("two")).status()).isEqualTo(201);
+        assertThat(api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("three")).status()).isEqualTo(403);
+        assertThat(api.patch("/api/orgs/" + small, ADMIN, ApiClient.parse("{\"max_identity_providers\":2}")).status()).isEqualTo(200);
+        assertThat(api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("three")).status()).isEqualTo(201);
 
         String noSso = createOrg(uniqueOrgId("nosso"), false, 10);
         Reply refused = api.post("/api/orgs/" + noSso + "/identity-providers", ADMIN, oidc("any"));
