@@ -116,6 +116,26 @@ abstract class IdentityProviderApiTests extends ApiTest {
     }
 
     @Test
+    void concurrentCreationsNeverExceedTheQuota() throws Exception {
+        String small = createOrg(uniqueOrgId("rush"), true, 3);
+        List<Callable<Reply>> creations = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ObjectNode body = oidc("rush-" + i);
+            creations.add(() -> api.post("/api/orgs/" + small + "/identity-providers", ADMIN, body));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<String> outcomes = new ArrayList<>();
+        for (Future<Reply> f : pool.invokeAll(creations)) {
+            Reply r = f.get();
+            outcomes.add(r.status() == 201 ? "created" : r.status() + ":" + r.json().get("code").asString());
+        }
+        pool.shutdown();
+        assertThat(outcomes).containsOnly("created", "403:quota_exceeded");
+        assertThat(outcomes.stream().filter("created"::equals)).hasSize(3);
+        assertThat(countIdps(small)).isEqualTo(3);
+    }
+
+    @Test
     void concurrentClaimsOfOneDomainLeaveExactlyOneWinner() throws Exception {
         String domain = uniqueDomain();
         List<String> orgs = new ArrayList<>();
