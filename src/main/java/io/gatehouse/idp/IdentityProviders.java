@@ -47,7 +47,6 @@ public class IdentityProviders {
     private final IdentityProviderReader reader;
     private final GatehouseProperties properties;
     private final Striped<Lock> creationLocks = Striped.lock(64);
-
     private final org.springframework.context.ApplicationEventPublisher events;
 
     IdentityProviders(IdentityProviderStore store, Orgs orgs, AuditLog audit, SourceResolver resolver, SpKeys spKeys,
@@ -109,8 +108,8 @@ public class IdentityProviders {
 
     /**
      * The rules in their order (org exists, plan has SSO, alias free, quota, domains free), with the
-     * common case in two statements: the quota place is claimed (locking the org's row), then the
-     * alias and domains are checked at once. Only a refused claim reads the org to say why.
+     * common case in three statements: the quota place is claimed (locking the org's row), then the
+     * alias and the domains are checked. Only a refused claim reads the org to say why.
      */
     private IdentityProvider insertChecked(OrgId orgId, IdentityProviderStore.PreparedRow row,
                                            AuditLog.PendingEvent event, Instant now) {
