@@ -30,7 +30,7 @@ java_pid=$pid   # ./gatehouse start execs the JVM
 echo "Start-up: ready after $(( (ready - started) / 1000000 )) ms (script, JVM and Spring); $(grep -o 'Started GatehouseApplication in [0-9.]* seconds' "$log" | head -1)"
 sleep 10
 echo "Idle RSS after start: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/"$java_pid"/status)"
-"$JAVA_HOME/bin/java" bench/RegistryLoadHarness.java --url "http://127.0.0.1:$port" --admin-key "$key" "$@"
+"$JAVA_HOME/bin/java" bench/RegistryLoadHarness.java --url "http://127.0.0.1:$port" --admin-key "$key" --server-pid "$java_pid" "$@"
 status=$?
 echo "RSS after load: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/"$java_pid"/status)"
 exit $status

@@ -35,16 +35,38 @@ public class AuditLog {
 
     public void record(Optional<OrgId> org, EventCategory category, String type, String actor, String target,
                        JsonNode details) {
-        jdbc.sql("insert into events (org_id, category, type, actor, target, trace_id, occurred_at, details)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(org.map(OrgId::value).orElse(null), category.wireName(), type, actor, target,
-                        MDC.get("trace_id"), Timestamp.from(clock.instant()),
-                        JSON.writeValueAsString(redact(details == null ? JSON.createObjectNode() : details.deepCopy())))
-                .update();
+        record(prepare(org, category, type, actor, target, details));
     }
 
     public void configurationChanged(OrgId org, String type, String actor, String target, JsonNode details) {
         record(Optional.of(org), EventCategory.CONFIGURATION, type, actor, target, details);
+    }
+
+    /**
+     * An event made ready to record (details redacted and serialized, trace id taken) ahead of the
+     * transaction that records it, so that a transaction holding a lock does only the insert.
+     */
+    public record PendingEvent(Optional<OrgId> org, EventCategory category, String type, String actor,
+                               String target, String traceId, String details) {
+    }
+
+    public PendingEvent configurationChange(OrgId org, String type, String actor, String target, JsonNode details) {
+        return prepare(Optional.of(org), EventCategory.CONFIGURATION, type, actor, target, details);
+    }
+
+    private static PendingEvent prepare(Optional<OrgId> org, EventCategory category, String type, String actor,
+                                        String target, JsonNode details) {
+        return new PendingEvent(org, category, type, actor, target, MDC.get("trace_id"),
+                JSON.writeValueAsString(redact(details == null ? JSON.createObjectNode() : details.deepCopy())));
+    }
+
+    /** Records a prepared event; it occurs now, when it is recorded. */
+    public void record(PendingEvent e) {
+        jdbc.sql("insert into events (org_id, category, type, actor, target, trace_id, occurred_at, details)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(e.org().map(OrgId::value).orElse(null), e.category().wireName(), e.type(), e.actor(),
+                        e.target(), e.traceId(), Timestamp.from(clock.instant()), e.details())
+                .update();
     }
 
     /** Whether the org already has an event of this type about this target whose details mention the text. */

@@ -42,6 +42,24 @@ public final class KeyPairPool implements AutoCloseable {
         return java.util.Optional.ofNullable(key);
     }
 
+    /**
+     * {@code count} pooled pairs at once, or none (those drawn go back, or are dropped if the refill
+     * filled the pool meanwhile): a caller that needs several never strands a single key.
+     */
+    public java.util.Optional<java.util.List<KeyAndCertificate>> poll(int count) {
+        java.util.List<KeyAndCertificate> drawn = new java.util.ArrayList<>(count);
+        ready.drainTo(drawn, count);
+        Thread t = refiller;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        if (drawn.size() == count) {
+            return java.util.Optional.of(java.util.List.copyOf(drawn));
+        }
+        drawn.forEach(ready::offer);
+        return java.util.Optional.empty();
+    }
+
     /** A pooled pair, or one generated on the caller's thread when the pool is empty. */
     public KeyAndCertificate take() {
         KeyAndCertificate key = ready.poll();

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 /** An email domain that routes users to an identity provider: lower-case, IDN as punycode. */
 public record EmailDomain(String value) {
+    private static final java.util.regex.Pattern DIGITS_AND_DOTS = java.util.regex.Pattern.compile("[0-9.]+");
 
     public EmailDomain {
         if (value == null || value.isEmpty()) {
@@ -44,7 +45,7 @@ public record EmailDomain(String value) {
         } catch (IllegalArgumentException e) {
             return new Parsed.Invalid("invalid_domain", "is not a valid domain name");
         }
-        if (ascii.matches("[0-9.]+")) {
+        if (DIGITS_AND_DOTS.matcher(ascii).matches()) {
             return new Parsed.Invalid("invalid_domain", "IP addresses are not email domains");
         }
         InternetDomainName name;

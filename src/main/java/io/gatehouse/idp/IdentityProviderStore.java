@@ -40,12 +40,21 @@ class IdentityProviderStore {
     record DomainOwner(String domain, OrgId org, String idpId) {
     }
 
-    void insert(IdentityProvider idp) {
-        Optional<SealedSecret> sealed = seal(idp);
+    /** A provider turned into its row's values (JSON, sealed secrets) before any lock is taken. */
+    record PreparedRow(IdentityProvider idp, String config, Optional<SealedSecret> sealed) {
+    }
+
+    PreparedRow prepare(IdentityProvider idp) {
+        return new PreparedRow(idp, IdentityProviderJson.stored(idp), seal(idp));
+    }
+
+    void insert(PreparedRow row) {
+        IdentityProvider idp = row.idp();
+        Optional<SealedSecret> sealed = row.sealed();
         jdbc.sql("insert into identity_providers (id, org_id, alias, protocol, display_name, enabled, config,"
                         + " secrets_key_id, secrets, version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(idp.id(), idp.org().value(), idp.alias().value(), idp.protocol().wireName(), idp.displayName(),
-                        idp.enabled(), IdentityProviderJson.stored(idp), sealed.map(SealedSecret::keyId).orElse(null),
+                        idp.enabled(), row.config(), sealed.map(SealedSecret::keyId).orElse(null),
                         sealed.map(SealedSecret::ciphertext).orElse(null), idp.version(),
                         Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()))
                 .update();
@@ -130,18 +139,6 @@ class IdentityProviderStore {
                 .param(limit).query(this::row).list();
     }
 
-    /** How many providers the org has, and whether one already uses the alias: one statement. */
-    record OrgUsage(int providers, boolean aliasTaken) {
-    }
-
-    OrgUsage usage(OrgId org, IdpAlias alias) {
-        return jdbc.sql("select count(*), coalesce(sum(case when alias = ? then 1 else 0 end), 0)"
-                        + " from identity_providers where org_id = ?")
-                .params(alias.value(), org.value())
-                .query((rs, n) -> new OrgUsage(rs.getInt(1), rs.getInt(2) > 0)).single();
-    }
-
-
     /** A row's identity at one moment. */
     private record IdVersion(String id, long version) {
     }
@@ -174,6 +171,20 @@ class IdentityProviderStore {
     java.util.Set<EmailDomain> domains(OrgId org) {
         return java.util.Set.copyOf(jdbc.sql("select domain from idp_domains where org_id = ?").param(org.value())
                 .query((rs, n) -> new EmailDomain(rs.getString(1))).list());
+    }
+
+    /** What stands in a new provider's way: another provider with its alias, and its domains' owners. */
+    record Conflicts(boolean aliasTaken, List<DomainOwner> domainOwners) {
+    }
+
+    /**
+     * {@link #owners} and the alias check. Two plain statements, not one UNION: H2 keeps no parsed
+     * form of a UNION, and parsing it again costs more than a second statement does.
+     */
+    Conflicts conflicts(OrgId org, IdpAlias alias, List<EmailDomain> domains) {
+        boolean aliasTaken = jdbc.sql("select count(*) from identity_providers where org_id = ? and alias = ?")
+                .params(org.value(), alias.value()).query(Integer.class).single() > 0;
+        return new Conflicts(aliasTaken, owners(domains));
     }
 
     List<DomainOwner> owners(List<EmailDomain> domains) {

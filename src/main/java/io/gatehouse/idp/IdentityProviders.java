@@ -76,7 +76,7 @@ public class IdentityProviders {
         caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
         // the org and its plan are checked under lock in the transaction; this early look only spares
         // a fetch of metadata for an org that does not exist or has no SSO
-        requireSso(orgs.require(orgId));
+        requireSso(orgs.requireRecent(orgId));
         Instant now = now();
         IdpDraft draft = reader.read(body, now);
         String id = UUID.randomUUID().toString();
@@ -85,12 +85,17 @@ public class IdentityProviders {
         IdentityProvider idp = new IdentityProvider(id, orgId, draft.alias(), draft.displayName(), draft.enabled(),
                 draft.knownProvider(), draft.domains(), settings, draft.mappers(), draft.provisioning(),
                 draft.errorUrl(), draft.logoutRedirectUrl(), secrets, now, now, 1);
+        // what needs no database is made ready before the org's lock: the lock is held for the
+        // statements alone, since creations in one org wait for each other there
+        IdentityProviderStore.PreparedRow row = store.prepare(idp);
+        AuditLog.PendingEvent event = audit.configurationChange(orgId, "identity_provider.created", caller.actor(),
+                idp.alias().value(), IdentityProviderJson.requestView(idp));
         // creations in one org queue here first: the database's row lock still guards the quota across
         // nodes, but waiting on a JVM lock is far cheaper than the database's lock polling
         Lock orgLock = creationLocks.get(orgId.value());
         orgLock.lock();
         try {
-            IdentityProvider created = tx.execute(status -> insertChecked(caller, orgId, draft, idp, settings, now));
+            IdentityProvider created = tx.execute(status -> insertChecked(orgId, row, event, now));
             events.publishEvent(new RegistryChanged(orgId));
             return created;
         } catch (DuplicateKeyException e) {
@@ -101,25 +106,36 @@ public class IdentityProviders {
         }
     }
 
-    private IdentityProvider insertChecked(Caller caller, OrgId orgId, IdpDraft draft, IdentityProvider idp,
-                                           ProtocolSettings settings, Instant now) {
-        Org org = orgs.lock(orgId);
-        requireSso(org);
-        IdentityProviderStore.OrgUsage usage = store.usage(orgId, draft.alias());
-        if (usage.aliasTaken()) {
-            throw aliasTaken(draft.alias());
+    /**
+     * The rules in their order (org exists, plan has SSO, alias free, quota, domains free), with the
+     * common case in three statements: the quota place is claimed (locking the org's row), then the
+     * alias and the domains are checked. Only a refused claim reads the org to say why.
+     */
+    private IdentityProvider insertChecked(OrgId orgId, IdentityProviderStore.PreparedRow row,
+                                           AuditLog.PendingEvent event, Instant now) {
+        IdentityProvider idp = row.idp();
+        boolean claimed = orgs.claimIdentityProviderPlace(orgId);
+        IdentityProviderStore.Conflicts conflicts;
+        if (claimed) {
+            conflicts = store.conflicts(orgId, idp.alias(), idp.domains());
+        } else {
+            Org org = orgs.lock(orgId);
+            requireSso(org);
+            conflicts = store.conflicts(orgId, idp.alias(), idp.domains());
+            if (!conflicts.aliasTaken()) {
+                throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
+                        + org.maxIdentityProviders() + " identity providers and all are in use");
+            }
         }
-        if (usage.providers() >= org.maxIdentityProviders()) {
-            throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
-                    + org.maxIdentityProviders() + " identity providers and all are in use");
+        if (conflicts.aliasTaken()) {
+            throw aliasTaken(idp.alias());
         }
-        requireDomainsFree(idp);
-        store.insert(idp);
-        if (settings instanceof SamlSettings) {
+        requireDomainsFree(idp, conflicts.domainOwners());
+        store.insert(row);
+        if (idp.settings() instanceof SamlSettings) {
             spKeys.assignFromPool(idp.id(), now);
         }
-        audit.configurationChanged(orgId, "identity_provider.created", caller.actor(), idp.alias().value(),
-                IdentityProviderJson.requestView(idp));
+        audit.record(event);
         return idp;
     }
 
@@ -190,7 +206,7 @@ public class IdentityProviders {
     }
 
     private IdentityProvider updateChecked(Caller caller, OrgId orgId, IdentityProvider current, IdentityProvider idp) {
-        requireDomainsFree(idp);
+        requireDomainsFree(idp, store.owners(idp.domains()));
         if (!store.update(idp, current.version())) {
             throw new ProblemException(ErrorCode.CONFLICT,
                     "The identity provider changed while this request was processed; read it and try again");
@@ -222,6 +238,7 @@ public class IdentityProviders {
             if (!store.delete(current.id())) {
                 throw ProblemException.notFound("Identity provider " + alias);
             }
+            orgs.releaseIdentityProviderPlace(orgId);
             store.changed(orgId, now());
             audit.configurationChanged(orgId, "identity_provider.deleted", caller.actor(), alias,
                     IdentityProviderJson.requestView(current));
@@ -494,9 +511,9 @@ public class IdentityProviders {
         };
     }
 
-    private void requireDomainsFree(IdentityProvider idp) {
+    private static void requireDomainsFree(IdentityProvider idp, List<IdentityProviderStore.DomainOwner> owners) {
         List<FieldError> errors = new ArrayList<>();
-        for (IdentityProviderStore.DomainOwner owner : store.owners(idp.domains())) {
+        for (IdentityProviderStore.DomainOwner owner : owners) {
             if (!owner.idpId().equals(idp.id())) {
                 int index = idp.domains().indexOf(new EmailDomain(owner.domain()));
                 errors.add(new FieldError("domains[" + index + "]", "domain_taken",

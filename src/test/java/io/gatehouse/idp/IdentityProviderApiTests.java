@@ -116,6 +116,26 @@ abstract class IdentityProviderApiTests extends ApiTest {
     }
 
     @Test
+    void concurrentCreationsNeverExceedTheQuota() throws Exception {
+        String small = createOrg(uniqueOrgId("rush"), true, 3);
+        List<Callable<Reply>> creations = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ObjectNode body = oidc("rush-" + i);
+            creations.add(() -> api.post("/api/orgs/" + small + "/identity-providers", ADMIN, body));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<String> outcomes = new ArrayList<>();
+        for (Future<Reply> f : pool.invokeAll(creations)) {
+            Reply r = f.get();
+            outcomes.add(r.status() == 201 ? "created" : r.status() + ":" + r.json().get("code").asString());
+        }
+        pool.shutdown();
+        assertThat(outcomes).containsOnly("created", "403:quota_exceeded");
+        assertThat(outcomes.stream().filter("created"::equals)).hasSize(3);
+        assertThat(countIdps(small)).isEqualTo(3);
+    }
+
+    @Test
     void concurrentClaimsOfOneDomainLeaveExactlyOneWinner() throws Exception {
         String domain = uniqueDomain();
         List<String> orgs = new ArrayList<>();
@@ -147,6 +167,15 @@ abstract class IdentityProviderApiTests extends ApiTest {
         Reply over = api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("two"));
         assertThat(over.status()).isEqualTo(403);
         assertThat(over.json().get("code").asString()).isEqualTo("quota_exceeded");
+        // a taken alias is named before the quota; a refused creation holds no place
+        Reply sameAlias = api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("one"));
+        assertThat(sameAlias.json().get("code").asString()).isEqualTo("alias_taken");
+        // a deletion gives its place back, and a later plan change counts what exists
+        assertThat(api.delete("/api/orgs/" + small + "/identity-providers/one", ADMIN).status()).isEqualTo(204);
+        assertThat(api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("two")).status()).isEqualTo(201);
+        assertThat(api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("three")).status()).isEqualTo(403);
+        assertThat(api.patch("/api/orgs/" + small, ADMIN, ApiClient.parse("{\"max_identity_providers\":2}")).status()).isEqualTo(200);
+        assertThat(api.post("/api/orgs/" + small + "/identity-providers", ADMIN, oidc("three")).status()).isEqualTo(201);
 
         String noSso = createOrg(uniqueOrgId("nosso"), false, 10);
         Reply refused = api.post("/api/orgs/" + noSso + "/identity-providers", ADMIN, oidc("any"));

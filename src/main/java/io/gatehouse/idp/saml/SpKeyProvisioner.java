@@ -36,11 +36,16 @@ class SpKeyProvisioner implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::provision, 5, 5, TimeUnit.SECONDS);
     }
 
-    /** One provider every five seconds: a backlog is worked off without competing with requests. */
+    /**
+     * Providers waiting for keys get them as fast as the pool's refill makes them, and no faster:
+     * generating here too would add a second, unbounded claim on the CPU while the API is busy.
+     */
     void provision() {
         try {
-            for (String idpId : keys.waitingForKeys(1)) {
-                keys.ensure(idpId, clock.instant());
+            for (String idpId : keys.waitingForKeys(8)) {
+                if (!keys.provisionFromPool(idpId, clock.instant())) {
+                    break;
+                }
             }
         } catch (RuntimeException e) {
             // the next round tries again; a database hiccup must not end the provisioner

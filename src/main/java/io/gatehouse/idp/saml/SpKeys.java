@@ -96,12 +96,27 @@ public class SpKeys {
      * provisioner (or for {@link #ensure}, whichever needs the keys first).
      */
     public void assignFromPool(String idpId, Instant now) {
-        Optional<KeyAndCertificate> signing = pool.poll();
-        Optional<KeyAndCertificate> encryption = signing.flatMap(s -> pool.poll());
-        if (signing.isPresent() && encryption.isPresent()) {
-            insert(idpId, Use.SIGNING, Status.ACTIVE, signing.get(), now);
-            insert(idpId, Use.ENCRYPTION, Status.ACTIVE, encryption.get(), now);
+        pool.poll(Use.values().length).ifPresent(pair -> {
+            insert(idpId, Use.SIGNING, Status.ACTIVE, pair.get(0), now);
+            insert(idpId, Use.ENCRYPTION, Status.ACTIVE, pair.get(1), now);
+        });
+    }
+
+    /**
+     * The background provisioner's step: keys for a provider created while the pool was dry, drawn
+     * from the pool only. It never generates keys itself, so all background key generation is the
+     * pool's refill, which has a bounded duty cycle; false when the pool had no pair ready.
+     */
+    public boolean provisionFromPool(String idpId, Instant now) {
+        Optional<List<KeyAndCertificate>> pair = pool.poll(Use.values().length);
+        if (pair.isEmpty()) {
+            return false;
         }
+        java.util.Map<Use, KeyAndCertificate> fresh = new java.util.EnumMap<>(Use.class);
+        fresh.put(Use.SIGNING, pair.get().get(0));
+        fresh.put(Use.ENCRYPTION, pair.get().get(1));
+        insertMissing(idpId, fresh, now);
+        return true;
     }
 
     /**
@@ -118,6 +133,11 @@ public class SpKeys {
         for (Use use : Use.values()) {
             fresh.put(use, pool.take());
         }
+        insertMissing(idpId, fresh, now);
+    }
+
+    /** With the provider's row locked: an active key for each use that has none (others' work is kept). */
+    private void insertMissing(String idpId, java.util.Map<Use, KeyAndCertificate> fresh, Instant now) {
         tx.executeWithoutResult(status -> {
             boolean exists = jdbc.sql("select id from identity_providers where id = ? for update").param(idpId)
                     .query(String.class).optional().isPresent();
