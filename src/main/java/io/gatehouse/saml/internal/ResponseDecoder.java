@@ -3,6 +3,7 @@ package io.gatehouse.saml.internal;
 import io.gatehouse.saml.SamlRejectReason;
 import io.gatehouse.xml.SecureXml;
 import io.gatehouse.xml.XmlRejected;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import org.w3c.dom.Document;
@@ -59,22 +60,39 @@ public final class ResponseDecoder {
 
     /**
      * The base64 text without the line breaks and spaces that some IdPs wrap it in, as the bytes the
-     * decoder reads. This is the hot path: one pass into a byte array, no StringBuilder, no regex.
+     * decoder reads. This is the hot path: one bulk copy to bytes (exactly what the decoder's String
+     * overload does, a character beyond Latin-1 becoming '?', which no decoder accepts), then one
+     * pass that drops whitespace in place; Character.isWhitespace only for bytes that may be some.
      */
     private static byte[] withoutWhitespace(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (bytes.length != s.length()) {
+            // a surrogate pair became one '?': byte i is no longer character i
+            return withoutWhitespaceCharByChar(s);
+        }
+        int n = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b > ' ' && b != '?' || !isWhitespace(b, s.charAt(i))) {
+                bytes[n++] = b;
+            }
+        }
+        return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
+    }
+
+    private static boolean isWhitespace(byte b, char c) {
+        return b >= 0 && b <= ' ' ? Character.isWhitespace((char) b) : b == '?' && Character.isWhitespace(c);
+    }
+
+    private static byte[] withoutWhitespaceCharByChar(String s) {
         byte[] out = new byte[s.length()];
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < 0x80) {
-                if (!Character.isWhitespace(c)) {
-                    out[n++] = (byte) c;
-                }
-            } else if (!Character.isWhitespace(c)) {
-                // never base64: the decoder refuses it, as it did the character itself
-                out[n++] = '?';
+            if (!Character.isWhitespace(c)) {
+                out[n++] = c <= 0xff ? (byte) c : (byte) '?';
             }
         }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 }
