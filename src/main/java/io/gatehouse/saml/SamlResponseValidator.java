@@ -154,11 +154,14 @@ public final class SamlResponseValidator {
                 }
                 case Checked.Passed<Element>(Element value) -> assertion = value;
             }
-            Optional<Checked.Failed<Element>> ids = ResponseStructure.registerUniqueIds(document);
-            if (ids.isPresent()) {
-                return new Checked.Failed<>(ids.get().rejected());
+            int assertionsInDocument;
+            switch (ResponseStructure.registerUniqueIds(document)) {
+                case Checked.Failed<Integer> failed -> {
+                    return failed.as();
+                }
+                case Checked.Passed<Integer>(Integer count) -> assertionsInDocument = count;
             }
-            if (!ResponseStructure.onlyAssertionInDocument(document, assertion)) {
+            if (!ResponseStructure.onlyAssertionInDocument(assertionsInDocument, assertion)) {
                 return new Checked.Failed<>(new Rejected(SamlRejectReason.ASSERTION_COUNT,
                         "the decrypted assertion contains assertions"));
             }

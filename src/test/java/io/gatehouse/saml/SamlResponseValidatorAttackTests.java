@@ -396,12 +396,21 @@ class SamlResponseValidatorAttackTests {
                     expectation(), SamlRejectReason.MALFORMED);
             rejected("", expectation(), SamlRejectReason.MALFORMED);
             rejected(null, expectation(), SamlRejectReason.MALFORMED);
+            // characters beyond ASCII are never base64, whether Latin-1 or not, nor is a no-break space
+            String good = response().base64();
+            for (String stranger : new String[] {"\u00e9", "\u0100", "\u00a0", "\u20ac", "\ud83d\ude00", "\u0000"}) {
+                rejected(good.substring(0, 40) + stranger + good.substring(40), expectation(),
+                        SamlRejectReason.MALFORMED);
+            }
         }
 
         @Test
         void base64WithLineBreaksAsSomeIdpsSendIt() {
             String wrapped = Base64.getMimeEncoder().encodeToString(response().xml().getBytes(StandardCharsets.UTF_8));
             accepted(wrapped, expectation());
+            accepted(" \t" + wrapped.replace("\r\n", "\n") + "\n", expectation());
+            // whitespace as Java defines it, Unicode's line separator included, as before
+            accepted(wrapped.replace("\r\n", "\u2028\u000b"), expectation());
         }
 
         @Test

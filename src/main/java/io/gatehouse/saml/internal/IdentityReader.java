@@ -29,6 +29,7 @@ public final class IdentityReader {
             "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4");
     private static final List<String> GROUPS = List.of("groups", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
             "memberOf", "http://schemas.xmlsoap.org/claims/Group");
+    private static final Set<String> GROUPS_LOWER_CASE = lowerCase(GROUPS);
 
     private IdentityReader() {
     }
@@ -66,7 +67,7 @@ public final class IdentityReader {
         return Checked.passed(new SamlIdentity(SamlDom.attribute(assertion, "ID").orElseThrow(), expiresAt,
                 SamlDom.child(assertion, ASSERTION, "Issuer").map(SamlDom::text).orElseThrow(), nameId, format,
                 SamlDom.attribute(authn.get(), "SessionIndex"), authnInstant.get(), attributes, email,
-                first(attributes, FIRST_NAME), first(attributes, LAST_NAME), all(attributes, GROUPS)));
+                first(attributes, FIRST_NAME), first(attributes, LAST_NAME), all(attributes, GROUPS_LOWER_CASE)));
     }
 
     /** Every Attribute of every AttributeStatement by Name; nil values are left out, repeated names merge. */
@@ -104,15 +105,23 @@ public final class IdentityReader {
         return Optional.empty();
     }
 
-    private static List<String> all(Map<String, List<String>> attributes, List<String> names) {
-        Set<String> lowerNames = new LinkedHashSet<>();
-        names.forEach(n -> lowerNames.add(n.toLowerCase(Locale.ROOT)));
+    private static List<String> all(Map<String, List<String>> attributes, Set<String> lowerNames) {
         Set<String> out = new LinkedHashSet<>();
-        attributes.forEach((name, values) -> {
-            if (lowerNames.contains(name.toLowerCase(Locale.ROOT))) {
-                values.stream().filter(v -> !v.isBlank()).forEach(out::add);
+        for (Map.Entry<String, List<String>> attribute : attributes.entrySet()) {
+            if (lowerNames.contains(attribute.getKey().toLowerCase(Locale.ROOT))) {
+                for (String value : attribute.getValue()) {
+                    if (!value.isBlank()) {
+                        out.add(value);
+                    }
+                }
             }
-        });
+        }
         return List.copyOf(out);
+    }
+
+    private static Set<String> lowerCase(List<String> names) {
+        Set<String> out = new LinkedHashSet<>();
+        names.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
+        return Set.copyOf(out);
     }
 }

@@ -4,11 +4,8 @@ import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 import static io.gatehouse.saml.internal.SamlDom.PROTOCOL;
 
 import io.gatehouse.saml.SamlRejectReason;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
@@ -20,7 +17,6 @@ import org.w3c.dom.Node;
 public final class ResponseStructure {
     /** Real responses nest about ten levels deep; a bound keeps recursive readers safe. */
     static final int MAX_DEPTH = 48;
-    private static final List<String> ID_ATTRIBUTES = List.of("ID", "Id", "id");
 
     private ResponseStructure() {
     }
@@ -37,9 +33,12 @@ public final class ResponseStructure {
         if (SamlDom.attribute(response, "ID").isEmpty()) {
             return Checked.failed(SamlRejectReason.MALFORMED, "the Response has no ID");
         }
-        Optional<Checked.Failed<Element>> ids = registerUniqueIds(document);
-        if (ids.isPresent()) {
-            return ids.get();
+        int assertionsInDocument;
+        switch (registerUniqueIds(document)) {
+            case Checked.Failed<Integer> failed -> {
+                return failed.as();
+            }
+            case Checked.Passed<Integer>(Integer count) -> assertionsInDocument = count;
         }
         if (SamlDom.children(response, ASSERTION, "Issuer").size() > 1
                 || SamlDom.children(response, PROTOCOL, "Status").size() != 1) {
@@ -52,7 +51,7 @@ public final class ResponseStructure {
             return Checked.failed(SamlRejectReason.ASSERTION_COUNT,
                     "the Response carries " + direct.size() + " assertions; exactly one is accepted");
         }
-        return onlyAssertionInDocument(document, direct.getFirst())
+        return onlyAssertionInDocument(assertionsInDocument, direct.getFirst())
                 ? Checked.passed(direct.getFirst())
                 : Checked.failed(SamlRejectReason.ASSERTION_COUNT,
                         "an assertion appears elsewhere than directly in the Response");
@@ -60,53 +59,77 @@ public final class ResponseStructure {
 
     /**
      * True when the given element is the document's only saml:Assertion or saml:EncryptedAssertion
-     * (an Assertion inside it, or an EncryptedAssertion around it after decryption, counts as itself).
+     * (an Assertion inside it, or an EncryptedAssertion around it after decryption, counts as itself),
+     * given how many of them {@link #registerUniqueIds} counted in the whole document.
      */
-    public static boolean onlyAssertionInDocument(Document document, Element assertion) {
-        int count = document.getElementsByTagNameNS(ASSERTION, "Assertion").getLength()
-                + document.getElementsByTagNameNS(ASSERTION, "EncryptedAssertion").getLength();
+    public static boolean onlyAssertionInDocument(int assertionsInDocument, Element assertion) {
         boolean decryptedInPlace = SamlDom.is(assertion, ASSERTION, "Assertion")
                 && SamlDom.is(assertion.getParentNode(), ASSERTION, "EncryptedAssertion");
-        return count == (decryptedInPlace ? 2 : 1);
+        return assertionsInDocument == (decryptedInPlace ? 2 : 1);
     }
 
     /**
      * Refuses duplicate IDs anywhere in the document and registers every SAML ID attribute as an XML
-     * ID, so that a signature's "#id" reference resolves to exactly one element.
+     * ID, so that a signature's "#id" reference resolves to exactly one element; the value is the
+     * number of saml:Assertion and saml:EncryptedAssertion elements anywhere in the document.
      */
-    public static Optional<Checked.Failed<Element>> registerUniqueIds(Document document) {
+    // One walk in document order, by parent and sibling links, does all three: the whole document
+    // is visited once instead of three times.
+    public static Checked<Integer> registerUniqueIds(Document document) {
         Set<String> seen = new HashSet<>();
-        Deque<Node> stack = new ArrayDeque<>();
-        Deque<Integer> depths = new ArrayDeque<>();
-        stack.push(document.getDocumentElement());
-        depths.push(1);
-        while (!stack.isEmpty()) {
-            Element element = (Element) stack.pop();
-            int depth = depths.pop();
+        int assertions = 0;
+        Element root = document.getDocumentElement();
+        Node node = root;
+        int depth = 1;
+        while (node != null) {
+            Element element = (Element) node;
             if (depth > MAX_DEPTH) {
-                return Optional.of(Checked.failed(SamlRejectReason.MALFORMED, "the response is nested too deeply"));
+                return Checked.failed(SamlRejectReason.MALFORMED, "the response is nested too deeply");
+            }
+            if (SamlDom.is(element, ASSERTION, "Assertion") || SamlDom.is(element, ASSERTION, "EncryptedAssertion")) {
+                assertions++;
             }
             NamedNodeMap attributes = element.getAttributes();
             for (int i = 0; i < attributes.getLength(); i++) {
                 Attr attr = (Attr) attributes.item(i);
-                if (attr.getNamespaceURI() == null && ID_ATTRIBUTES.contains(attr.getLocalName() == null
+                if (attr.getNamespaceURI() == null && isIdName(attr.getLocalName() == null
                         ? attr.getName() : attr.getLocalName())) {
                     if (!seen.add(attr.getValue())) {
-                        return Optional.of(Checked.failed(SamlRejectReason.DUPLICATE_ID,
-                                "the ID " + SamlDom.quote(attr.getValue()) + " is used by more than one element"));
+                        return Checked.failed(SamlRejectReason.DUPLICATE_ID,
+                                "the ID " + SamlDom.quote(attr.getValue()) + " is used by more than one element");
                     }
                     if (attr.getName().equals("ID")) {
                         element.setIdAttributeNode(attr, true);
                     }
                 }
             }
-            for (Node n = element.getLastChild(); n != null; n = n.getPreviousSibling()) {
-                if (n.getNodeType() == Node.ELEMENT_NODE) {
-                    stack.push(n);
-                    depths.push(depth + 1);
+            // next element in document order: the first child element, else the next sibling
+            // element of this node or of its nearest ancestor that has one
+            Node next = firstElement(element.getFirstChild());
+            if (next != null) {
+                depth++;
+            } else {
+                for (Node up = element; next == null && up != root; up = up.getParentNode(), depth--) {
+                    next = firstElement(up.getNextSibling());
+                    if (next != null) {
+                        break;
+                    }
                 }
             }
+            node = next;
         }
-        return Optional.empty();
+        return Checked.passed(assertions);
+    }
+
+    private static Node firstElement(Node from) {
+        Node n = from;
+        while (n != null && n.getNodeType() != Node.ELEMENT_NODE) {
+            n = n.getNextSibling();
+        }
+        return n;
+    }
+
+    private static boolean isIdName(String name) {
+        return name.equals("ID") || name.equals("Id") || name.equals("id");
     }
 }

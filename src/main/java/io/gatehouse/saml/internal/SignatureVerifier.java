@@ -21,6 +21,7 @@ import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.apache.xml.security.c14n.Canonicalizer;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.signature.XMLSignature;
+import org.apache.xml.security.signature.reference.ReferenceSubTreeData;
 import org.apache.xml.security.transforms.Transforms;
 import org.w3c.dom.Element;
 
@@ -240,12 +241,15 @@ public final class SignatureVerifier {
      * Santuario's verdict with one public key, plus a check that the single reference resolved to
      * the very element we will read.
      */
+    // The element checked is the one Santuario digested (its cached dereference), not a second
+    // resolution of the URI: that was a second walk of the whole document for the same answer.
     private static boolean verifiesWith(Element signature, Element signed, X509Certificate certificate) {
         try {
             XMLSignature xml = new XMLSignature(signature, "", true);
             return xml.checkSignatureValue(certificate.getPublicKey())
                     && xml.getSignedInfo().getLength() == 1
-                    && xml.getSignedInfo().item(0).getContentsBeforeTransformation().getSubNode() == signed;
+                    && xml.getSignedInfo().item(0).getReferenceData() instanceof ReferenceSubTreeData digested
+                    && digested.getRoot() == signed;
         } catch (XMLSecurityException | RuntimeException e) {
             // a key of another type, an unresolvable reference or a broken structure: not verified
             return false;
