@@ -92,6 +92,9 @@ public final class SignInLoadHarness {
         System.out.printf("%,d complete sign-ins (ACS + token %s + userinfo), %d workers: %.0f/s, p50 %.1f ms,"
                         + " p99 %.1f ms; the harness itself used %.0f%% of one core%n", n, alg, workers, n / seconds,
                 latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6, 100 * harnessCpu / seconds);
+        System.out.printf("latency percentiles: p90 %.1f ms, p95 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+                latencies[(int) (n * 0.90)] / 1e6, latencies[(int) (n * 0.95)] / 1e6, latencies[(int) (n * 0.999)] / 1e6,
+                latencies[n - 1] / 1e6);
         if (serverPid.isPresent()) {
             System.out.printf("CPU per sign-in: Gatehouse %.2f ms, harness %.2f ms (Gatehouse used %.0f%% of one core)%n",
                     1000 * serverCpu / n, 1000 * harnessCpu / n, 100 * serverCpu / seconds);
