@@ -17,6 +17,11 @@ import org.springframework.stereotype.Component;
 @Component
 class AuthorizationCodes {
     static final Duration LIFETIME = Duration.ofSeconds(60);
+    /**
+     * How long a code's row outlives the code: longer than the access tokens it issued, whose
+     * revocation (on a replay of the code) is read from this row.
+     */
+    static final Duration KEPT_AFTER_EXPIRY = Duration.ofHours(1);
     private static final int PURGE_EVERY = 500;
     private final JdbcClient jdbc;
     private final AtomicInteger issued = new AtomicInteger();
@@ -45,7 +50,7 @@ class AuthorizationCodes {
 
     String issue(AppRequest request, OrgId org, String userId, String claimsJson, Instant authTime, Instant now) {
         if (issued.incrementAndGet() % PURGE_EVERY == 0) {
-            jdbc.sql("delete from authorization_codes where expires_at < ?").param(Timestamp.from(now.minusSeconds(3600)))
+            jdbc.sql("delete from authorization_codes where expires_at < ?").param(Timestamp.from(now.minus(KEPT_AFTER_EXPIRY)))
                     .update();
         }
         String code = RandomTokens.urlSafe(32);

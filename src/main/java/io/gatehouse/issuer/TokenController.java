@@ -116,7 +116,7 @@ class TokenController {
             // a verifier without a challenge means the challenge was stripped on the way: a downgrade
             return error(HttpStatus.BAD_REQUEST, "invalid_grant", "no code_challenge was sent with the request", false);
         }
-        String accessToken = accessTokens.issue(grant.codeHash(), app.get().clientId(), grant.claimsJson(), now);
+        String accessToken = accessTokens.issue(grant.codeHash(), app.get().clientId(), now);
         String idToken = idToken(app.get(), grant, accessToken, now);
         ObjectNode body = JSON.createObjectNode();
         body.put("access_token", accessToken);

@@ -10,6 +10,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.crypto.Sha256;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -28,6 +29,8 @@ import java.util.UUID;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.w3c.dom.Document;
 import tools.jackson.databind.JsonNode;
 
@@ -37,6 +40,11 @@ import tools.jackson.databind.JsonNode;
  * exchanged, the ID token verified against Gatehouse's JWKS, userinfo read; and the attacks on it.
  */
 abstract class AppSignInTests extends ApiTest {
+    @Autowired
+    AccessTokens accessTokens;
+    @Autowired
+    JdbcClient jdbc;
+
     private static final KeyAndCertificate IDP = TestCertificates.valid("app-signin-idp");
     private static final String REDIRECT = "https://app.example.com/callback";
     private String org;
@@ -163,6 +171,41 @@ abstract class AppSignInTests extends ApiTest {
         assertThat(replay.json().get("error").asString()).isEqualTo("invalid_grant");
         assertThat(api.get("/oauth2/userinfo", null, "Authorization", "Bearer "
                 + tokens.json().get("access_token").asString()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void accessTokensAreSealedAndRefusedWhenTamperedForeignExpiredOrOrphaned() throws Exception {
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        String code = query(back.header("Location")).get("code");
+        Reply tokens = token("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(REDIRECT),
+                clientId, clientSecret);
+        String accessToken = tokens.json().get("access_token").asString();
+        // the twin: the token as issued reads the profile
+        assertThat(userinfo(accessToken).status()).isEqualTo(200);
+        assertThat(userinfo(accessToken).json().get("email").asString()).isEqualTo("alice@" + domain);
+
+        int last = accessToken.length() - 5;
+        String tampered = accessToken.substring(0, last) + (accessToken.charAt(last) == 'A' ? 'B' : 'A')
+                + accessToken.substring(last + 1);
+        assertThat(userinfo(tampered).status()).isEqualTo(401);
+        String otherKey = accessToken.replaceFirst("^gat1\\.[0-9a-f]+\\.", "gat1.000000000000.");
+        assertThat(otherKey).isNotEqualTo(accessToken);
+        assertThat(userinfo(otherKey).status()).isEqualTo(401);
+        assertThat(accessToken.length()).isLessThan(300);
+        assertThat(userinfo("gat1." + "A".repeat(5_000)).status()).isEqualTo(401);
+        assertThat(userinfo("gat1.x." + accessToken.substring(accessToken.lastIndexOf('.') + 1)).status()).isEqualTo(401);
+        // ten minutes on, the same token is refused
+        Instant now = Instant.now();
+        assertThat(accessTokens.claims(accessToken, now)).isPresent();
+        assertThat(accessTokens.claims(accessToken, now.plus(AccessTokens.LIFETIME).plusSeconds(2))).isEmpty();
+        // the code's row is kept longer than its tokens live; were it gone, the token would not be honoured
+        assertThat(AuthorizationCodes.KEPT_AFTER_EXPIRY).isGreaterThan(AccessTokens.LIFETIME);
+        jdbc.sql("delete from authorization_codes where code_hash = ?").param(Sha256.hex(code)).update();
+        assertThat(userinfo(accessToken).status()).isEqualTo(401);
+    }
+
+    private Reply userinfo(String accessToken) {
+        return api.get("/oauth2/userinfo", null, "Authorization", "Bearer " + accessToken);
     }
 
     @Test
