@@ -1,3 +1,4 @@
+import io.gatehouse.bench.KeepAliveClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * them back, sequentially and with concurrent workers, against a running Gatehouse, and prints
  * rate, p50 and p99 next to the Keycloak 26 reference measured on the same kind of machine.
  *
- * java bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 500] [--workers 8]
+ * java -cp target/test-classes bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 500] [--workers 8]
  *      [--server-pid PID]
  * <p>
  * With {@code --server-pid} (a Gatehouse on the same machine) it also prints the server's CPU time per
@@ -200,103 +201,24 @@ public class RegistryLoadHarness {
     }
 
     /**
-     * One keep-alive HTTP/1.1 connection per thread, spoken by hand: the JDK's HttpClient costs more
-     * CPU per request than the server under test, on the same two cores.
+     * One keep-alive HTTP/1.1 connection per thread, spoken by hand (the test sources'
+     * KeepAliveClient): the JDK's HttpClient costs more CPU per request than the server under test,
+     * on the same two cores.
      */
-    static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
-
-    static final class Connection {
-        final java.net.Socket socket;
-        final java.io.BufferedInputStream in;
-        final java.io.OutputStream out;
-
-        Connection(URI base) throws IOException {
-            socket = new java.net.Socket(base.getHost(), base.getPort());
-            socket.setTcpNoDelay(true);
-            in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        }
-
-        String readLine() throws IOException {
-            StringBuilder b = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    b.append((char) c);
-                }
-            }
-            if (c == -1 && b.isEmpty()) {
-                throw new IOException("connection closed");
-            }
-            return b.toString();
-        }
-    }
+    static final ThreadLocal<KeepAliveClient> CONNECTION = ThreadLocal.withInitial(() -> new KeepAliveClient(URI.create(url)));
 
     static String send(String method, String path, String key, String body, int expected) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            Connection c = CONNECTION.get();
-            if (c == null) {
-                c = new Connection(URI.create(url));
-                CONNECTION.set(c);
-            }
-            try {
-                return exchange(c, method, path, key, body, expected);
-            } catch (IOException e) {
-                CONNECTION.remove();
-                c.socket.close();
-                if (attempt > 0) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    static String exchange(Connection c, String method, String path, String key, String body, int expected)
-            throws IOException {
-        byte[] payload = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        URI base = URI.create(url);
-        String head = method + " " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\nAuthorization: Bearer " + key + "\r\nAccept: application/json\r\n"
-                + (body == null ? "" : "Content-Type: application/json\r\n")
-                + "Content-Length: " + payload.length + "\r\n\r\n";
-        c.out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        c.out.write(payload);
-        c.out.flush();
-        String status = c.readLine();
-        int code = Integer.parseInt(status.split(" ")[1]);
-        int length = -1;
-        boolean chunked = false;
-        boolean close = false;
-        String line;
-        while (!(line = c.readLine()).isEmpty()) {
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                close = true;
-            }
-        }
-        java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
-        if (chunked) {
-            int size;
-            while ((size = Integer.parseInt(c.readLine().trim().split(";")[0], 16)) > 0) {
-                response.write(c.in.readNBytes(size));
-                c.readLine();
-            }
-            c.readLine();
-        } else if (length > 0) {
-            response.write(c.in.readNBytes(length));
-        }
-        if (close) {
-            CONNECTION.remove();
-            c.socket.close();
-        }
-        String text = response.toString(java.nio.charset.StandardCharsets.UTF_8);
-        if (code != expected) {
+        String headers = "Authorization: Bearer " + key + "\r\nAccept: application/json\r\n";
+        KeepAliveClient.Answer answer = switch (method) {
+            case "GET" -> CONNECTION.get().get(path, headers);
+            case "POST" -> CONNECTION.get().post(path, headers, "application/json", body);
+            default -> throw new IllegalArgumentException(method);
+        };
+        String text = answer.body();
+        if (answer.status() != expected) {
             if (ERRORS.incrementAndGet() <= 5) {
-                System.err.println(method + " " + path + " -> " + code + ": " + text.substring(0, Math.min(400, text.length())));
+                System.err.println(method + " " + path + " -> " + answer.status() + ": "
+                        + text.substring(0, Math.min(400, text.length())));
             }
             if (path.startsWith("/api/orgs") && !path.contains("identity-providers")) {
                 throw new IllegalStateException("set-up failed");

@@ -15,11 +15,12 @@ import java.util.Optional;
 /**
  * One keep-alive HTTP/1.1 connection spoken by hand, for load harnesses that share the machine with
  * the server they measure: java.net.http costs several times more CPU per request than this, and
- * every cycle the harness spends is a cycle the server does not get.
+ * every cycle the harness spends is a cycle the server does not get. Used by the sign-in harness and
+ * by bench/RegistryLoadHarness.java.
  */
-final class KeepAliveClient implements AutoCloseable {
+public final class KeepAliveClient implements AutoCloseable {
     /** What came back: status, the Location header if any, and the body as text. */
-    record Answer(int status, Optional<String> location, String body) {
+    public record Answer(int status, Optional<String> location, String body) {
     }
 
     private final String host;
@@ -28,16 +29,17 @@ final class KeepAliveClient implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    KeepAliveClient(URI base) {
+    public KeepAliveClient(URI base) {
         this.host = base.getHost();
         this.port = base.getPort();
     }
 
-    Answer get(String path, String headers) throws IOException {
+    /** Headers are complete lines, each ending in CRLF. */
+    public Answer get(String path, String headers) throws IOException {
         return send("GET", path, headers, null);
     }
 
-    Answer post(String path, String headers, String contentType, String body) throws IOException {
+    public Answer post(String path, String headers, String contentType, String body) throws IOException {
         return send("POST", path, "Content-Type: " + contentType + "\r\n" + headers, body);
     }
 
