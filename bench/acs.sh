@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The ACS path on one core: a signed ~10 KB SAML Response validated end to end, against its floor
-# (secure XML parse + one RSA-2048 verify).   bench/acs.sh [-Dwarmup=ms -Dmeasure=ms]
+# (secure XML parse + one RSA-2048 verify), after 30 s of warm-up.   bench/acs.sh [-Dwarmup=ms -Dmeasure=ms -Drounds=n]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=$(./gatehouse jdk)
