@@ -114,21 +114,17 @@ public class IdentityProviders {
     private IdentityProvider insertChecked(OrgId orgId, IdentityProviderStore.PreparedRow row,
                                            AuditLog.PendingEvent event, Instant now) {
         IdentityProvider idp = row.idp();
-        boolean claimed = orgs.claimIdentityProviderPlace(orgId);
-        IdentityProviderStore.Conflicts conflicts;
-        if (claimed) {
-            conflicts = store.conflicts(orgId, idp.alias(), idp.domains());
-        } else {
-            Org org = orgs.lock(orgId);
-            requireSso(org);
-            conflicts = store.conflicts(orgId, idp.alias(), idp.domains());
-            if (!conflicts.aliasTaken()) {
-                throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
-                        + org.maxIdentityProviders() + " identity providers and all are in use");
-            }
-        }
+        // a refused claim reads the org under its lock to say why
+        Optional<Org> refused = orgs.claimIdentityProviderPlace(orgId) ? Optional.empty()
+                : Optional.of(orgs.lock(orgId));
+        refused.ifPresent(IdentityProviders::requireSso);
+        IdentityProviderStore.Conflicts conflicts = store.conflicts(orgId, idp.alias(), idp.domains());
         if (conflicts.aliasTaken()) {
             throw aliasTaken(idp.alias());
+        }
+        if (refused.isPresent()) {
+            throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
+                    + refused.get().maxIdentityProviders() + " identity providers and all are in use");
         }
         requireDomainsFree(idp, conflicts.domainOwners());
         store.insert(row);

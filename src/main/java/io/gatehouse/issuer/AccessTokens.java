@@ -6,7 +6,6 @@ import io.gatehouse.crypto.SecretBoxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -45,8 +44,8 @@ class AccessTokens {
         body.put("exp", now.plus(LIFETIME).getEpochSecond());
         SealedSecret sealed = box.seal(body.toString().getBytes(StandardCharsets.UTF_8),
                 PURPOSE.getBytes(StandardCharsets.UTF_8));
-        return PREFIX + sealed.keyId() + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Base64.getDecoder().decode(sealed.ciphertext()));
+        // standard base64 is within RFC 6750's b64token syntax: the sealed text is the token as it is
+        return PREFIX + sealed.keyId() + "." + sealed.ciphertext();
     }
 
     /** The claims a live, unrevoked token may read; empty for anything else. */
@@ -60,8 +59,7 @@ class AccessTokens {
         }
         JsonNode body;
         try {
-            String ciphertext = Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(token.substring(dot + 1)));
-            byte[] plain = box.open(new SealedSecret(token.substring(PREFIX.length(), dot), ciphertext),
+            byte[] plain = box.open(new SealedSecret(token.substring(PREFIX.length(), dot), token.substring(dot + 1)),
                     PURPOSE.getBytes(StandardCharsets.UTF_8));
             body = JSON.readTree(plain);
         } catch (IllegalArgumentException | SecretBoxException | JacksonException e) {

@@ -109,7 +109,7 @@ public final class ResponseStructure {
             if (next != null) {
                 depth++;
             } else {
-                for (Node up = element; next == null && up != root; up = up.getParentNode(), depth--) {
+                for (Node up = element; up != root; up = up.getParentNode(), depth--) {
                     next = firstElement(up.getNextSibling());
                     if (next != null) {
                         break;
