@@ -20,8 +20,13 @@ import java.util.regex.Pattern;
  * them back, sequentially and with concurrent workers, against a running Gatehouse, and prints
  * rate, p50 and p99 next to the Keycloak 26 reference measured on the same kind of machine.
  *
- * java -cp target/test-classes bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 500] [--workers 8]
+ * java -cp target/test-classes bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 10000] [--workers 8]
  *      [--server-pid PID]
+ * <p>
+ * The warm-up (creates of each kind, then four times as many reads) is long because the comparison is
+ * with Keycloak warm: C2 spends about 12 s of CPU compiling the request path, and a shorter warm-up
+ * measures the compiler as much as Gatehouse. With {@code HARNESS_TRACE=prefix} each run's start offsets
+ * and latencies (µs) are written to prefix-1, prefix-2, ... for finding where the slow requests fall.
  * <p>
  * With {@code --server-pid} (a Gatehouse on the same machine) it also prints the server's CPU time per
  * operation: on a shared machine rates swing with other load, CPU time per operation much less.
@@ -39,7 +44,7 @@ public class RegistryLoadHarness {
     static long serverPid = -1;
 
     public static void main(String[] args) throws Exception {
-        int n = 2000, warmup = 500, workers = 8;
+        int n = 2000, warmup = 10_000, workers = 8;
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--url" -> url = args[i + 1];
@@ -85,6 +90,7 @@ public class RegistryLoadHarness {
             send("GET", "/api/orgs/" + target[0] + "/identity-providers/" + target[1], target[2], null, 200);
         };
         run(get, warmup * 4, workers);
+        System.out.println("Measuring...");
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("create SAML", "sequential", run(createSaml, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
         rows.add(new Row("create OIDC", "sequential", run(createOidc, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
@@ -122,8 +128,11 @@ public class RegistryLoadHarness {
     record Row(String operation, String mode, Result result, double keycloakRate, double keycloakP99) {
     }
 
+    static final AtomicInteger TRACE_NO = new AtomicInteger();
+
     static Result run(Op op, int count, int workers) throws Exception {
         long[] latencies = new long[count];
+        long[] starts = new long[count];
         AtomicInteger next = new AtomicInteger();
         long cpuBefore = serverCpuTicks();
         long started = System.nanoTime();
@@ -134,6 +143,7 @@ public class RegistryLoadHarness {
                 int i;
                 while ((i = next.getAndIncrement()) < count) {
                     long t0 = System.nanoTime();
+                    starts[i] = t0;
                     op.run();
                     latencies[i] = System.nanoTime() - t0;
                 }
@@ -146,6 +156,14 @@ public class RegistryLoadHarness {
         pool.shutdown();
         double seconds = (System.nanoTime() - started) / 1e9;
         long cpuAfter = serverCpuTicks();
+        String trace = System.getenv("HARNESS_TRACE");
+        if (trace != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                sb.append((starts[i] - started) / 1000).append(' ').append(latencies[i] / 1000).append('\n');
+            }
+            Files.writeString(Path.of(trace + "-" + TRACE_NO.incrementAndGet()), sb);
+        }
         Arrays.sort(latencies);
         double cpuMs = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) * 10.0 / count;
         return new Result(count, count / seconds, latencies[count / 2] / 1e6, latencies[(int) (count * 0.99)] / 1e6,

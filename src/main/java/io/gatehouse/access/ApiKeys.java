@@ -31,7 +31,8 @@ public class ApiKeys {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Optional<byte[]> platformKeyHash;
-    private final Cache<String, Optional<Caller>> recent = Caffeine.newBuilder().maximumSize(10_000)
+    private final Cache<String, Optional<Caller>> recent = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(5)).build();
 
     ApiKeys(JdbcClient jdbc, Clock clock, PlatformAdminKey platformKey) {

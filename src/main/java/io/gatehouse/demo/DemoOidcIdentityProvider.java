@@ -45,9 +45,11 @@ class DemoOidcIdentityProvider {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final DemoSetup demo;
     private final Clock clock;
-    private final Cache<String, Grant> codes = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(60))
+    private final Cache<String, Grant> codes = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterWrite(Duration.ofSeconds(60))
             .maximumSize(10_000).build();
-    private final Cache<String, DemoUser> tokens = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
+    private final Cache<String, DemoUser> tokens = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterWrite(Duration.ofMinutes(10))
             .maximumSize(10_000).build();
 
     DemoOidcIdentityProvider(DemoSetup demo, Clock clock) {

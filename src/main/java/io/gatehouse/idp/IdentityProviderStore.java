@@ -25,7 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
 class IdentityProviderStore {
     private final JdbcClient jdbc;
     private final SecretBox box;
-    private final Cache<IdVersion, IdentityProvider> decoded = Caffeine.newBuilder().maximumSize(5_000).build();
+    // Caffeine's maintenance runs on the writing thread in every cache here: handing it to the common
+    // pool woke a thread on each write, which cost more than the work (a sixteenth of a creation's CPU)
+    private final Cache<IdVersion, IdentityProvider> decoded = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(5_000).build();
 
     IdentityProviderStore(JdbcClient jdbc, SecretBox box) {
         this.jdbc = jdbc;

@@ -22,7 +22,8 @@ public final class IdentityProviderView {
     static final List<String> READ_ONLY_FIELDS = List.of("id", "org", "created_at", "updated_at", "mapper_count",
             "login_url", "sp", "certificates", "warnings", "redirect_uri", "jwks_url", "_links");
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
-    private static final Cache<String, CertificateSummary> CERTIFICATES = Caffeine.newBuilder().maximumSize(10_000).build();
+    private static final Cache<String, CertificateSummary> CERTIFICATES = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(10_000).build();
 
     private IdentityProviderView() {
     }

@@ -45,7 +45,8 @@ class AuthorizeController {
     private final Clock clock;
     private final Issuer issuer;
     /** Email-domain lookups per client address: the neutral answer must not become an oracle at scale. */
-    private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().maximumSize(100_000)
+    private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(1)).build();
 
     AuthorizeController(Applications applications, DomainRouter router, IdentityProviders registry,

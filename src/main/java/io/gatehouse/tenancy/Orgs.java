@@ -22,7 +22,7 @@ public class Orgs {
     private final JdbcClient jdbc;
     private final Clock clock;
     /** Orgs recently read with SSO in their plan (see {@link #requireRecent}); yes answers only. */
-    private final Cache<OrgId, Org> withSso = Caffeine.newBuilder().maximumSize(10_000)
+    private final Cache<OrgId, Org> withSso = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(5)).build();
 
     Orgs(JdbcClient jdbc, Clock clock) {

@@ -29,6 +29,10 @@ abstract class SamlRegistryApiTests extends ApiTest {
     private static final X509Certificate SIGNING = TestCertificates.valid("idp-signing").certificate();
     @org.springframework.beans.factory.annotation.Autowired
     private IdentityProviders registry;
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.gatehouse.crypto.KeyPairPool keyPool;
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.gatehouse.idp.saml.SpKeys spKeys;
     private String org;
     private String key;
 
@@ -335,5 +339,52 @@ abstract class SamlRegistryApiTests extends ApiTest {
 
         MetadataParseResult ours = new SamlMetadataParser().parse(after, Optional.empty(), Instant.now());
         assertThat(ours).isInstanceOf(MetadataParseResult.Rejected.class);
+    }
+
+    @Test
+    void aProviderCreatedWhileTheKeyPoolIsDryWaitsForItsKeysAndGetsThem() throws Exception {
+        // the refill makes one pair in no less than a few hundred milliseconds (RSA generation, then a
+        // pause nine times as long), so right after draining the pool a creation finds it dry
+        while (keyPool.poll().isPresent()) {
+            // drained
+        }
+        Reply first = api.post(base(), key, fromMetadata("dry-one", TestIdpMetadata.okta("https://idp", SIGNING)));
+        Reply second = api.post(base(), key, fromMetadata("dry-two", TestIdpMetadata.okta("https://idp", SIGNING)));
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(second.status()).as(second.text()).isEqualTo(201);
+        String one = first.json().get("id").asString();
+        String two = second.json().get("id").asString();
+        assertThat(spKeys.list(one)).isEmpty();
+        assertThat(spKeys.waitingForKeys(1_000)).contains(one, two);
+
+        // the background provisioner's step, driven here (the scheduled one may do it first)
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (spKeys.waitingForKeys(1_000).contains(one) && System.nanoTime() < deadline) {
+            spKeys.provisionFromPool(one, Instant.now());
+            Thread.sleep(100);
+        }
+        assertThat(spKeys.waitingForKeys(1_000)).doesNotContain(one);
+        assertThat(spKeys.list(one)).extracting(k -> k.use() + ":" + k.status())
+                .containsExactlyInAnyOrder("SIGNING:ACTIVE", "ENCRYPTION:ACTIVE");
+
+        // whatever needs the keys first gets them: serving the metadata makes them on the spot
+        if (spKeys.waitingForKeys(1_000).contains(two)) {
+            assertThat(spKeys.list(two)).isEmpty();
+        }
+        Reply metadata = api.get("/sso/" + org + "/dry-two/saml/metadata", null);
+        assertThat(metadata.status()).isEqualTo(200);
+        assertThat(metadata.text()).contains("use=\"signing\"").contains("use=\"encryption\"");
+        assertThat(spKeys.waitingForKeys(1_000)).doesNotContain(two);
+        assertThat(spKeys.list(two)).hasSize(2);
+
+        // a deleted provider leaves nothing waiting
+        while (keyPool.poll().isPresent()) {
+            // drained
+        }
+        Reply third = api.post(base(), key, fromMetadata("dry-three", TestIdpMetadata.okta("https://idp", SIGNING)));
+        String three = third.json().get("id").asString();
+        assertThat(spKeys.waitingForKeys(1_000)).contains(three);
+        assertThat(api.send("DELETE", base() + "/dry-three", key, null, null).status()).isEqualTo(204);
+        assertThat(spKeys.waitingForKeys(1_000)).doesNotContain(three);
     }
 }

@@ -25,7 +25,7 @@ public final class OidcDiscoveryClient {
     private static final Duration MAX_TTL = Duration.ofHours(24);
     private static final Duration DEFAULT_TTL = Duration.ofHours(1);
     private final SafeFetcher fetcher;
-    private final Cache<String, Cached> cache = Caffeine.newBuilder().maximumSize(10_000)
+    private final Cache<String, Cached> cache = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000)
             .expireAfter(Expiry.<String, Cached>creating((issuer, cached) -> cached.ttl())).build();
 
     private record Cached(OidcDiscovery discovery, Duration ttl) {

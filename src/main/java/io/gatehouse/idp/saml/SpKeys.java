@@ -32,7 +32,8 @@ public class SpKeys {
 
     private final TransactionTemplate tx;
     private final com.github.benmanes.caffeine.cache.Cache<String, PrivateKey> opened =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000).build();
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().executor(Runnable::run)
+                    .maximumSize(20_000).build();
 
     SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx) {
         this.jdbc = jdbc;
@@ -96,10 +97,14 @@ public class SpKeys {
      * provisioner (or for {@link #ensure}, whichever needs the keys first).
      */
     public void assignFromPool(String idpId, Instant now) {
-        pool.poll(Use.values().length).ifPresent(pair -> {
-            insert(idpId, Use.SIGNING, Status.ACTIVE, pair.get(0), now);
-            insert(idpId, Use.ENCRYPTION, Status.ACTIVE, pair.get(1), now);
-        });
+        Optional<List<KeyAndCertificate>> pair = pool.poll(Use.values().length);
+        if (pair.isPresent()) {
+            insert(idpId, Use.SIGNING, Status.ACTIVE, pair.get().get(0), now);
+            insert(idpId, Use.ENCRYPTION, Status.ACTIVE, pair.get().get(1), now);
+        } else {
+            jdbc.sql("insert into sp_key_waiting (idp_id, since) values (?, ?)").params(idpId, Timestamp.from(now))
+                    .update();
+        }
     }
 
     /**
@@ -151,13 +156,13 @@ public class SpKeys {
                     insert(idpId, use, Status.ACTIVE, fresh.get(use), now);
                 }
             }
+            jdbc.sql("delete from sp_key_waiting where idp_id = ?").param(idpId).update();
         });
     }
 
     /** SAML providers still waiting for their keys, oldest first. */
     public List<String> waitingForKeys(int limit) {
-        return jdbc.sql("select i.id from identity_providers i where i.protocol = 'saml' and not exists"
-                        + " (select 1 from sp_keys k where k.idp_id = i.id and k.status = 'active') order by i.created_at limit ?")
+        return jdbc.sql("select idp_id from sp_key_waiting order by since, idp_id limit ?")
                 .param(limit).query(String.class).list();
     }
 

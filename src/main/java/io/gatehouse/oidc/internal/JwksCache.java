@@ -30,7 +30,7 @@ public final class JwksCache {
     private static final Duration DEFAULT_TTL = Duration.ofHours(1);
     private final SafeFetcher fetcher;
     private final Clock clock;
-    private final Cache<URI, Cached> cache = Caffeine.newBuilder().maximumSize(10_000)
+    private final Cache<URI, Cached> cache = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000)
             .expireAfter(Expiry.<URI, Cached>creating((uri, cached) -> cached.ttl())).build();
     private final ConcurrentMap<URI, Instant> lastRefetch = new ConcurrentHashMap<>();
 

@@ -47,7 +47,7 @@ public final class SignatureVerifier {
 
     /** Parsed certificates by their text: an IdP sends the same one with every response. */
     private static final com.github.benmanes.caffeine.cache.Cache<String, X509Certificate> PARSED =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(2_000).build();
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().executor(Runnable::run).maximumSize(2_000).build();
 
     private SignatureVerifier() {
     }
