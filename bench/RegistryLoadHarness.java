@@ -20,13 +20,15 @@ import java.util.regex.Pattern;
  * them back, sequentially and with concurrent workers, against a running Gatehouse, and prints
  * rate, p50 and p99 next to the Keycloak 26 reference measured on the same kind of machine.
  *
- * java -cp target/test-classes bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 10000] [--workers 8]
+ * java -cp target/test-classes bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 30000] [--workers 8]
  *      [--server-pid PID]
  * <p>
  * The warm-up (creates of each kind, then four times as many reads) is long because the comparison is
- * with Keycloak warm: C2 spends about 12 s of CPU compiling the request path, and a shorter warm-up
- * measures the compiler as much as Gatehouse. With {@code HARNESS_TRACE=prefix} each run's start offsets
- * and latencies (µs) are written to prefix-1, prefix-2, ... for finding where the slow requests fall.
+ * with Keycloak warm: C2 spends about 12 s of CPU compiling the request path and was still compiling
+ * after 10,000 creates of each kind (CPU per operation fell another fifth between 10,000 and 30,000).
+ * <p>
+ * With {@code HARNESS_TRACE=prefix} each run's start (epoch ms), request start offsets and latencies
+ * (µs) are written to prefix-1, prefix-2, ..., for lining the slow requests up with a GC log.
  * <p>
  * With {@code --server-pid} (a Gatehouse on the same machine) it also prints the server's CPU time per
  * operation: on a shared machine rates swing with other load, CPU time per operation much less.
@@ -44,7 +46,7 @@ public class RegistryLoadHarness {
     static long serverPid = -1;
 
     public static void main(String[] args) throws Exception {
-        int n = 2000, warmup = 10_000, workers = 8;
+        int n = 2000, warmup = 30_000, workers = 8;
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--url" -> url = args[i + 1];
