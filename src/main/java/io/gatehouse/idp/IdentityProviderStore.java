@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,11 +56,13 @@ class IdentityProviderStore {
         IdentityProvider idp = row.idp();
         Optional<SealedSecret> sealed = row.sealed();
         jdbc.sql("insert into identity_providers (id, org_id, alias, protocol, display_name, enabled, config,"
-                        + " secrets_key_id, secrets, version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " secrets_key_id, secrets, version, created_at, updated_at, metadata_url, certificate_watch_from)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(idp.id(), idp.org().value(), idp.alias().value(), idp.protocol().wireName(), idp.displayName(),
                         idp.enabled(), row.config(), sealed.map(SealedSecret::keyId).orElse(null),
                         sealed.map(SealedSecret::ciphertext).orElse(null), idp.version(),
-                        Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()))
+                        Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()), readsMetadataUrl(idp),
+                        certificateWatchFrom(idp).map(Timestamp::from).orElse(null))
                 .update();
         insertDomains(idp);
         changed(idp.org(), idp.updatedAt());
@@ -91,10 +94,12 @@ class IdentityProviderStore {
     boolean update(IdentityProvider idp, long expectedVersion) {
         Optional<SealedSecret> sealed = seal(idp);
         int n = jdbc.sql("update identity_providers set alias = ?, display_name = ?, enabled = ?, config = ?,"
-                        + " secrets_key_id = ?, secrets = ?, version = ?, updated_at = ? where id = ? and version = ?")
+                        + " secrets_key_id = ?, secrets = ?, version = ?, updated_at = ?, metadata_url = ?,"
+                        + " certificate_watch_from = ? where id = ? and version = ?")
                 .params(idp.alias().value(), idp.displayName(), idp.enabled(), IdentityProviderJson.stored(idp),
                         sealed.map(SealedSecret::keyId).orElse(null), sealed.map(SealedSecret::ciphertext).orElse(null),
-                        idp.version(), Timestamp.from(idp.updatedAt()), idp.id(), expectedVersion)
+                        idp.version(), Timestamp.from(idp.updatedAt()), readsMetadataUrl(idp),
+                        certificateWatchFrom(idp).map(Timestamp::from).orElse(null), idp.id(), expectedVersion)
                 .update();
         if (n == 0) {
             return false;
@@ -131,15 +136,38 @@ class IdentityProviderStore {
 
     /** SAML providers whose metadata comes from a URL (candidates for a scheduled refresh). */
     List<IdentityProvider> withMetadataUrl(int limit) {
-        return jdbc.sql("select * from identity_providers where protocol = 'saml' and config like ?"
-                        + " order by updated_at limit ?")
-                .params("%\"metadata_url\"%", limit).query(this::row).list();
+        return jdbc.sql("select * from identity_providers where metadata_url = true order by updated_at limit ?")
+                .param(limit).query(this::row).list();
     }
 
-    /** SAML providers, enabled or not (their certificates are watched for expiry). */
-    List<IdentityProvider> saml(int limit) {
-        return jdbc.sql("select * from identity_providers where protocol = 'saml' order by id limit ?")
-                .param(limit).query(this::row).list();
+    /** Providers, enabled or not, whose certificates need watching by {@code now}, soonest first. */
+    List<IdentityProvider> certificateWatchDue(Instant now, int limit) {
+        return jdbc.sql("select * from identity_providers where certificate_watch_from <= ?"
+                        + " order by certificate_watch_from limit ?")
+                .params(Timestamp.from(now), limit).query(this::row).list();
+    }
+
+    /** Sets the watch's column from the provider as stored (unless it has changed since it was read). */
+    void refreshCertificateWatch(IdentityProvider idp) {
+        jdbc.sql("update identity_providers set certificate_watch_from = ? where id = ? and version = ?")
+                .params(certificateWatchFrom(idp).map(Timestamp::from).orElse(null), idp.id(), idp.version()).update();
+    }
+
+    static boolean readsMetadataUrl(IdentityProvider idp) {
+        return idp.settings() instanceof SamlSettings saml && saml.source() instanceof SamlSettings.SamlSource.MetadataUrl;
+    }
+
+    /**
+     * When the expiry watch must start looking at a provider: the expiry warning period before its
+     * first pinned certificate expires; empty when it pins none (fingerprint trust, or OIDC).
+     */
+    static Optional<Instant> certificateWatchFrom(IdentityProvider idp) {
+        if (!(idp.settings() instanceof SamlSettings saml)
+                || !(saml.resolved().trust() instanceof SamlSettings.CertificateTrust.Pinned pinned)) {
+            return Optional.empty();
+        }
+        return pinned.certificatesPem().stream().map(pem -> IdentityProviderView.summary(pem).notAfter())
+                .min(java.util.Comparator.naturalOrder()).map(first -> first.minus(IdentityProviderView.EXPIRY_WARNING));
     }
 
     /** A row's identity at one moment. */

@@ -300,11 +300,16 @@ public class IdentityProviders {
      */
     public int warnOfExpiringCertificates(Instant now, int limit) {
         int warned = 0;
-        for (IdentityProvider idp : store.saml(limit)) {
-            if (!(idp.settings() instanceof SamlSettings saml)
-                    || !(saml.resolved().trust() instanceof SamlSettings.CertificateTrust.Pinned pinned)) {
+        for (IdentityProvider idp : store.certificateWatchDue(now, limit)) {
+            // rows written before the watch had its column, or whose certificates changed by a path
+            // that kept the old value, get theirs now; those not yet due drop out of the next rounds
+            Optional<Instant> watchFrom = IdentityProviderStore.certificateWatchFrom(idp);
+            if (watchFrom.isEmpty() || watchFrom.get().isAfter(now)) {
+                store.refreshCertificateWatch(idp);
                 continue;
             }
+            SamlSettings.CertificateTrust.Pinned pinned =
+                    (SamlSettings.CertificateTrust.Pinned) ((SamlSettings) idp.settings()).resolved().trust();
             for (String pem : pinned.certificatesPem()) {
                 IdentityProviderView.CertificateSummary c = IdentityProviderView.summary(pem);
                 if (c.notAfter().isAfter(now.plus(IdentityProviderView.EXPIRY_WARNING))

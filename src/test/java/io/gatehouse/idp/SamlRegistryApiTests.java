@@ -32,6 +32,10 @@ abstract class SamlRegistryApiTests extends ApiTest {
     @org.springframework.beans.factory.annotation.Autowired
     private io.gatehouse.crypto.KeyPairPool keyPool;
     @org.springframework.beans.factory.annotation.Autowired
+    private IdentityProviderStore store;
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    @org.springframework.beans.factory.annotation.Autowired
     private io.gatehouse.idp.saml.SpKeys spKeys;
     private String org;
     private String key;
@@ -214,6 +218,12 @@ abstract class SamlRegistryApiTests extends ApiTest {
             assertThat(refreshed.json().at("/certificates/0/fingerprint_sha256").asString())
                     .isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
 
+            String byUrl = r.json().get("id").asString();
+            assertThat(store.withMetadataUrl(100_000)).extracting(IdentityProvider::id).contains(byUrl);
+            assertThat(api.patch(base() + "/by-url", key, ApiClient.object().set("saml", ApiClient.object()
+                    .put("metadata_xml", TestIdpMetadata.okta("https://idp.acme.com", SIGNING)))).status()).isEqualTo(200);
+            assertThat(store.withMetadataUrl(100_000)).extracting(IdentityProvider::id).doesNotContain(byUrl);
+
             Reply missing = api.post(base(), key, ApiClient.parse("""
                     {"alias": "missing", "display_name": "M", "protocol": "saml",
                      "saml": {"metadata_url": "%s/nothing-here"}}""".formatted(url.replace("/metadata", ""))));
@@ -284,6 +294,41 @@ abstract class SamlRegistryApiTests extends ApiTest {
         assertThat(e.at("/details/expired").asBoolean()).isFalse();
         Reply events = api.get("/api/orgs/" + org + "/events?limit=100", ADMIN);
         assertThat(events.text().split("certificate_expiring", -1)).hasSize(2);
+    }
+
+    @Test
+    void theExpiryWatchLoadsOnlyProvidersWhoseCertificatesAreDue() {
+        X509Certificate longLived = TestCertificates.valid("long-lived").certificate();
+        ObjectNode body = ApiClient.object().put("alias", "long-lived").put("display_name", "L").put("protocol", "saml");
+        body.putObject("saml").put("entity_id", "https://idp.long.example").put("sso_url", "https://idp.long.example/sso")
+                .putArray("certificates").add(TestCertificates.pem(longLived));
+        Reply created = api.post(base(), key, body);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        Instant watchFrom = longLived.getNotAfter().toInstant().minus(java.time.Duration.ofDays(30));
+
+        assertThat(store.certificateWatchDue(Instant.now(), 100_000)).extracting(IdentityProvider::id).doesNotContain(id);
+        assertThat(store.certificateWatchDue(watchFrom.plusSeconds(1), 100_000)).extracting(IdentityProvider::id)
+                .contains(id);
+
+        // a row from before the watch had its column (the migration marks every SAML row due) is
+        // looked at once, gets its real value, and raises nothing
+        jdbc.sql("update identity_providers set certificate_watch_from = ? where id = ?")
+                .params(java.sql.Timestamp.from(Instant.EPOCH), id).update();
+        assertThat(store.certificateWatchDue(Instant.now(), 100_000)).extracting(IdentityProvider::id).contains(id);
+        registry.warnOfExpiringCertificates(Instant.now(), 100_000);
+        assertThat(store.certificateWatchDue(Instant.now(), 100_000)).extracting(IdentityProvider::id).doesNotContain(id);
+        assertThat(api.get("/api/orgs/" + org + "/events?limit=100", ADMIN).text()).doesNotContain("certificate_expiring");
+
+        // trust by fingerprint pins no certificate: nothing to watch
+        ObjectNode byFingerprint = ApiClient.object().put("alias", "by-fp").put("display_name", "F").put("protocol", "saml");
+        byFingerprint.putObject("saml").put("entity_id", "https://idp.fp.example").put("sso_url", "https://idp.fp.example/sso")
+                .put("cert_fingerprint", FingerprintAlgorithm.SHA256.fingerprint(longLived).replace(":", "").toLowerCase())
+                .put("cert_fingerprint_algorithm", "sha256");
+        Reply fp = api.post(base(), key, byFingerprint);
+        assertThat(fp.status()).as(fp.text()).isEqualTo(201);
+        assertThat(store.certificateWatchDue(Instant.parse("9999-01-01T00:00:00Z"), 100_000))
+                .extracting(IdentityProvider::id).contains(id).doesNotContain(fp.json().get("id").asString());
     }
 
     private JsonNode event(String type) {
