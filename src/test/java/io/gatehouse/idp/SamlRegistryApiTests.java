@@ -159,11 +159,7 @@ abstract class SamlRegistryApiTests extends ApiTest {
         assertThat(r.json().get("certificates")).hasSize(2);
         assertThat(r.json().at("/saml/idp/slo_url").asString()).isEqualTo("https://idp.acme.com/slo");
 
-        ObjectNode fingerprint = ApiClient.object().put("alias", "fp").put("display_name", "Fp").put("protocol", "saml");
-        fingerprint.putObject("saml").put("entity_id", "https://idp2.acme.com").put("sso_url", "https://idp2.acme.com/sso")
-                .put("cert_fingerprint", FingerprintAlgorithm.SHA1.fingerprint(SIGNING).replace(":", "").toLowerCase())
-                .put("cert_fingerprint_algorithm", "sha1");
-        Reply f = api.post(base(), key, fingerprint);
+        Reply f = api.post(base(), key, byFingerprint("fp", "https://idp2.acme.com", FingerprintAlgorithm.SHA1, SIGNING));
         assertThat(f.status()).as(f.text()).isEqualTo(201);
         assertThat(f.json().at("/saml/cert_fingerprint").asString()).isEqualTo(FingerprintAlgorithm.SHA1.fingerprint(SIGNING));
         assertThat(f.json().get("warnings").toString()).contains("SHA-1 fingerprint");
@@ -321,14 +317,20 @@ abstract class SamlRegistryApiTests extends ApiTest {
         assertThat(api.get("/api/orgs/" + org + "/events?limit=100", ADMIN).text()).doesNotContain("certificate_expiring");
 
         // trust by fingerprint pins no certificate: nothing to watch
-        ObjectNode byFingerprint = ApiClient.object().put("alias", "by-fp").put("display_name", "F").put("protocol", "saml");
-        byFingerprint.putObject("saml").put("entity_id", "https://idp.fp.example").put("sso_url", "https://idp.fp.example/sso")
-                .put("cert_fingerprint", FingerprintAlgorithm.SHA256.fingerprint(longLived).replace(":", "").toLowerCase())
-                .put("cert_fingerprint_algorithm", "sha256");
-        Reply fp = api.post(base(), key, byFingerprint);
+        Reply fp = api.post(base(), key, byFingerprint("by-fp", "https://idp.fp.example", FingerprintAlgorithm.SHA256, longLived));
         assertThat(fp.status()).as(fp.text()).isEqualTo(201);
         assertThat(store.certificateWatchDue(Instant.parse("9999-01-01T00:00:00Z"), 100_000))
                 .extracting(IdentityProvider::id).contains(id).doesNotContain(fp.json().get("id").asString());
+    }
+
+    /** A SAML provider trusting a certificate by its fingerprint (lower-case hex, no colons). */
+    private static ObjectNode byFingerprint(String alias, String entityId, FingerprintAlgorithm algorithm,
+                                            X509Certificate certificate) {
+        ObjectNode body = ApiClient.object().put("alias", alias).put("display_name", alias).put("protocol", "saml");
+        body.putObject("saml").put("entity_id", entityId).put("sso_url", entityId + "/sso")
+                .put("cert_fingerprint", algorithm.fingerprint(certificate).replace(":", "").toLowerCase(java.util.Locale.ROOT))
+                .put("cert_fingerprint_algorithm", algorithm.wireName());
+        return body;
     }
 
     private JsonNode event(String type) {
