@@ -37,15 +37,16 @@ public class DomainRouter implements AutoCloseable {
     private final JdbcClient jdbc;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("routing-refresh").factory());
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), Fingerprint.NONE);
+    private volatile Snapshot snapshot = new Snapshot(ShardedTable.empty(), ShardedTable.empty(), ShardedTable.empty(),
+            Fingerprint.NONE);
     private volatile boolean dirty;
 
     DomainRouter(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    private record Snapshot(Map<String, Route> byDomain, Map<OrgId, List<Route>> byOrg,
-                            Map<OrgId, List<String>> domainsByOrg, Fingerprint fingerprint) {
+    private record Snapshot(ShardedTable<String, Route> byDomain, ShardedTable<OrgId, List<Route>> byOrg,
+                            ShardedTable<OrgId, List<String>> domainsByOrg, Fingerprint fingerprint) {
     }
 
     /** How far this node has read the registry's change log. */
@@ -66,7 +67,7 @@ public class DomainRouter implements AutoCloseable {
             return Optional.empty();
         }
         domain = java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED);
-        Map<String, Route> table = current().byDomain();
+        ShardedTable<String, Route> table = current().byDomain();
         for (String d = domain; ; ) {
             Route route = table.get(d);
             if (route != null) {
@@ -82,7 +83,8 @@ public class DomainRouter implements AutoCloseable {
 
     /** The org's enabled providers, by alias. */
     public List<Route> forOrg(OrgId org) {
-        return current().byOrg().getOrDefault(org, List.of());
+        List<Route> routes = current().byOrg().get(org);
+        return routes != null ? routes : List.of();
     }
 
     /**
@@ -114,21 +116,25 @@ public class DomainRouter implements AutoCloseable {
         Map<OrgId, List<Route>> byOrg = new HashMap<>();
         Map<OrgId, List<String>> domainsByOrg = new HashMap<>();
         load("", List.of(), byDomain, byOrg, domainsByOrg);
-        return freeze(byDomain, byOrg, domainsByOrg, fingerprint);
+        byOrg.replaceAll((k, v) -> List.copyOf(v));
+        domainsByOrg.replaceAll((k, v) -> List.copyOf(v));
+        return new Snapshot(ShardedTable.of(byDomain), ShardedTable.of(byOrg), ShardedTable.of(domainsByOrg), fingerprint);
     }
 
+    /** The changed orgs' rows read again; only the shards holding their entries are copied. */
     private Snapshot withOrgsReloaded(Snapshot old, List<OrgId> orgs, Fingerprint fingerprint) {
-        Map<String, Route> byDomain = new HashMap<>(old.byDomain());
-        Map<OrgId, List<Route>> byOrg = new HashMap<>(old.byOrg());
-        Map<OrgId, List<String>> domainsByOrg = new HashMap<>(old.domainsByOrg());
+        Map<String, Route> byDomain = new HashMap<>();
+        Map<OrgId, List<Route>> byOrg = new HashMap<>();
+        Map<OrgId, List<String>> domainsByOrg = new HashMap<>();
+        List<String> formerDomains = new ArrayList<>();
         for (OrgId org : orgs) {
-            byOrg.remove(org);
-            Optional.ofNullable(domainsByOrg.remove(org)).ifPresent(list -> list.forEach(byDomain::remove));
-        }
-        for (OrgId org : orgs) {
+            Optional.ofNullable(old.domainsByOrg().get(org)).ifPresent(formerDomains::addAll);
             load(" and i.org_id = ?", List.of(org.value()), byDomain, byOrg, domainsByOrg);
         }
-        return freeze(byDomain, byOrg, domainsByOrg, fingerprint);
+        byOrg.replaceAll((k, v) -> List.copyOf(v));
+        domainsByOrg.replaceAll((k, v) -> List.copyOf(v));
+        return new Snapshot(old.byDomain().with(byDomain, formerDomains), old.byOrg().with(byOrg, orgs),
+                old.domainsByOrg().with(domainsByOrg, orgs), fingerprint);
     }
 
     private void load(String orgFilter, List<String> params, Map<String, Route> byDomain,
@@ -150,14 +156,6 @@ public class DomainRouter implements AutoCloseable {
                     domainsByOrg.computeIfAbsent(org, k -> new ArrayList<>()).add(rs.getString(1));
                     return null;
                 }).list();
-    }
-
-    private static Snapshot freeze(Map<String, Route> byDomain, Map<OrgId, List<Route>> byOrg,
-                                   Map<OrgId, List<String>> domainsByOrg, Fingerprint fingerprint) {
-        byOrg.replaceAll((k, v) -> List.copyOf(v));
-        // wrapped, not copied: these maps are never written once frozen, and copying 200,000 entries costs
-        return new Snapshot(java.util.Collections.unmodifiableMap(byDomain), java.util.Collections.unmodifiableMap(byOrg),
-                domainsByOrg, fingerprint);
     }
 
     /** This node's own change: rebuild on the next lookup, so that a burst of changes costs one rebuild. */
