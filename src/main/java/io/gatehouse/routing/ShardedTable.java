@@ -10,7 +10,8 @@ import java.util.Map;
  * org took tens of milliseconds on the lookup that first saw the change.
  */
 final class ShardedTable<K, V> {
-    private static final int SHARDS = 1024;
+    private static final int SHARD_BITS = 10;
+    private static final int SHARDS = 1 << SHARD_BITS;
     private static final ShardedTable<?, ?> EMPTY = new ShardedTable<>(emptyShards());
 
     private final Map<K, V>[] shards;
@@ -51,9 +52,13 @@ final class ShardedTable<K, V> {
         return shards[index];
     }
 
+    /**
+     * The shard from the top bits of a multiplicative hash: HashMap picks a bucket from the low bits,
+     * so a shard chosen from those would put all of a shard's keys in one bucket.
+     */
     private static int shard(Object key) {
         int h = key.hashCode();
-        return (h ^ (h >>> 16)) & (SHARDS - 1);
+        return ((h ^ (h >>> 16)) * 0x9E3779B9) >>> (Integer.SIZE - SHARD_BITS);
     }
 
     @SuppressWarnings("unchecked")
