@@ -35,10 +35,7 @@ public final class KeyPairPool implements AutoCloseable {
     /** A pooled pair if one is ready; never generates on the caller's thread. */
     public java.util.Optional<KeyAndCertificate> poll() {
         KeyAndCertificate key = ready.poll();
-        Thread t = refiller;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        unparkRefiller();
         return java.util.Optional.ofNullable(key);
     }
 
@@ -49,10 +46,7 @@ public final class KeyPairPool implements AutoCloseable {
     public java.util.Optional<java.util.List<KeyAndCertificate>> poll(int count) {
         java.util.List<KeyAndCertificate> drawn = new java.util.ArrayList<>(count);
         ready.drainTo(drawn, count);
-        Thread t = refiller;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        unparkRefiller();
         if (drawn.size() == count) {
             return java.util.Optional.of(java.util.List.copyOf(drawn));
         }
@@ -63,11 +57,16 @@ public final class KeyPairPool implements AutoCloseable {
     /** A pooled pair, or one generated on the caller's thread when the pool is empty. */
     public KeyAndCertificate take() {
         KeyAndCertificate key = ready.poll();
+        unparkRefiller();
+        return key != null ? key : generate();
+    }
+
+    /** The refill parks while the pool is full: a draw (room again) or closing wakes it. */
+    private void unparkRefiller() {
         Thread t = refiller;
         if (t != null) {
             LockSupport.unpark(t);
         }
-        return key != null ? key : generate();
     }
 
     private void refill() {
@@ -100,9 +99,6 @@ public final class KeyPairPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Thread t = refiller;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        unparkRefiller();
     }
 }

@@ -147,10 +147,10 @@ class IdentityProviderStore {
                 .params(Timestamp.from(now), limit).query(this::row).list();
     }
 
-    /** Sets the watch's column from the provider as stored (unless it has changed since it was read). */
-    void refreshCertificateWatch(IdentityProvider idp) {
+    /** Sets the watch's column of the provider as read (unless it has changed since). */
+    void setCertificateWatch(IdentityProvider idp, Optional<Instant> watchFrom) {
         jdbc.sql("update identity_providers set certificate_watch_from = ? where id = ? and version = ?")
-                .params(certificateWatchFrom(idp).map(Timestamp::from).orElse(null), idp.id(), idp.version()).update();
+                .params(watchFrom.map(Timestamp::from).orElse(null), idp.id(), idp.version()).update();
     }
 
     static boolean readsMetadataUrl(IdentityProvider idp) {
@@ -162,12 +162,15 @@ class IdentityProviderStore {
      * first pinned certificate expires; empty when it pins none (fingerprint trust, or OIDC).
      */
     static Optional<Instant> certificateWatchFrom(IdentityProvider idp) {
-        if (!(idp.settings() instanceof SamlSettings saml)
-                || !(saml.resolved().trust() instanceof SamlSettings.CertificateTrust.Pinned pinned)) {
-            return Optional.empty();
-        }
-        return pinned.certificatesPem().stream().map(pem -> IdentityProviderView.summary(pem).notAfter())
+        return pinnedCertificates(idp).stream().map(pem -> IdentityProviderView.summary(pem).notAfter())
                 .min(java.util.Comparator.naturalOrder()).map(first -> first.minus(IdentityProviderView.EXPIRY_WARNING));
+    }
+
+    /** The signing certificates a SAML provider pins (PEM); none for fingerprint trust or OIDC. */
+    static List<String> pinnedCertificates(IdentityProvider idp) {
+        return idp.settings() instanceof SamlSettings saml
+                && saml.resolved().trust() instanceof SamlSettings.CertificateTrust.Pinned pinned
+                ? pinned.certificatesPem() : List.of();
     }
 
     /** A row's identity at one moment. */

@@ -305,12 +305,10 @@ public class IdentityProviders {
             // that kept the old value, get theirs now; those not yet due drop out of the next rounds
             Optional<Instant> watchFrom = IdentityProviderStore.certificateWatchFrom(idp);
             if (watchFrom.isEmpty() || watchFrom.get().isAfter(now)) {
-                store.refreshCertificateWatch(idp);
+                store.setCertificateWatch(idp, watchFrom);
                 continue;
             }
-            SamlSettings.CertificateTrust.Pinned pinned =
-                    (SamlSettings.CertificateTrust.Pinned) ((SamlSettings) idp.settings()).resolved().trust();
-            for (String pem : pinned.certificatesPem()) {
+            for (String pem : IdentityProviderStore.pinnedCertificates(idp)) {
                 IdentityProviderView.CertificateSummary c = IdentityProviderView.summary(pem);
                 if (c.notAfter().isAfter(now.plus(IdentityProviderView.EXPIRY_WARNING))
                         || audit.recorded(idp.org(), "identity_provider.certificate_expiring", idp.alias().value(),

@@ -116,9 +116,8 @@ public class DomainRouter implements AutoCloseable {
         Map<OrgId, List<Route>> byOrg = new HashMap<>();
         Map<OrgId, List<String>> domainsByOrg = new HashMap<>();
         load("", List.of(), byDomain, byOrg, domainsByOrg);
-        byOrg.replaceAll((k, v) -> List.copyOf(v));
-        domainsByOrg.replaceAll((k, v) -> List.copyOf(v));
-        return new Snapshot(ShardedTable.of(byDomain), ShardedTable.of(byOrg), ShardedTable.of(domainsByOrg), fingerprint);
+        return new Snapshot(ShardedTable.of(byDomain), ShardedTable.of(frozen(byOrg)),
+                ShardedTable.of(frozen(domainsByOrg)), fingerprint);
     }
 
     /** The changed orgs' rows read again; only the shards holding their entries are copied. */
@@ -131,10 +130,14 @@ public class DomainRouter implements AutoCloseable {
             Optional.ofNullable(old.domainsByOrg().get(org)).ifPresent(formerDomains::addAll);
             load(" and i.org_id = ?", List.of(org.value()), byDomain, byOrg, domainsByOrg);
         }
-        byOrg.replaceAll((k, v) -> List.copyOf(v));
-        domainsByOrg.replaceAll((k, v) -> List.copyOf(v));
-        return new Snapshot(old.byDomain().with(byDomain, formerDomains), old.byOrg().with(byOrg, orgs),
-                old.domainsByOrg().with(domainsByOrg, orgs), fingerprint);
+        return new Snapshot(old.byDomain().with(byDomain, formerDomains), old.byOrg().with(frozen(byOrg), orgs),
+                old.domainsByOrg().with(frozen(domainsByOrg), orgs), fingerprint);
+    }
+
+    /** The lists made while loading, made immutable: a snapshot is shared by every lookup. */
+    private static <T> Map<OrgId, List<T>> frozen(Map<OrgId, List<T>> lists) {
+        lists.replaceAll((k, v) -> List.copyOf(v));
+        return lists;
     }
 
     private void load(String orgFilter, List<String> params, Map<String, Route> byDomain,

@@ -97,10 +97,9 @@ public class SpKeys {
      * provisioner (or for {@link #ensure}, whichever needs the keys first).
      */
     public void assignFromPool(String idpId, Instant now) {
-        Optional<List<KeyAndCertificate>> pair = pool.poll(Use.values().length);
+        Optional<java.util.Map<Use, KeyAndCertificate>> pair = pairFromPool();
         if (pair.isPresent()) {
-            insert(idpId, Use.SIGNING, Status.ACTIVE, pair.get().get(0), now);
-            insert(idpId, Use.ENCRYPTION, Status.ACTIVE, pair.get().get(1), now);
+            pair.get().forEach((use, key) -> insert(idpId, use, Status.ACTIVE, key, now));
         } else {
             jdbc.sql("insert into sp_key_waiting (idp_id, since) values (?, ?)").params(idpId, Timestamp.from(now))
                     .update();
@@ -113,15 +112,20 @@ public class SpKeys {
      * pool's refill, which has a bounded duty cycle; false when the pool had no pair ready.
      */
     public boolean provisionFromPool(String idpId, Instant now) {
-        Optional<List<KeyAndCertificate>> pair = pool.poll(Use.values().length);
-        if (pair.isEmpty()) {
-            return false;
-        }
-        java.util.Map<Use, KeyAndCertificate> fresh = new java.util.EnumMap<>(Use.class);
-        fresh.put(Use.SIGNING, pair.get().get(0));
-        fresh.put(Use.ENCRYPTION, pair.get().get(1));
-        insertMissing(idpId, fresh, now);
-        return true;
+        Optional<java.util.Map<Use, KeyAndCertificate>> pair = pairFromPool();
+        pair.ifPresent(fresh -> insertMissing(idpId, fresh, now));
+        return pair.isPresent();
+    }
+
+    /** A key for each use from the pool, all or none. */
+    private Optional<java.util.Map<Use, KeyAndCertificate>> pairFromPool() {
+        return pool.poll(Use.values().length).map(keys -> {
+            java.util.Map<Use, KeyAndCertificate> byUse = new java.util.EnumMap<>(Use.class);
+            for (Use use : Use.values()) {
+                byUse.put(use, keys.get(use.ordinal()));
+            }
+            return byUse;
+        });
     }
 
     /**
