@@ -123,15 +123,12 @@ class IdentityProviderStore {
     }
 
     /**
-     * Reads only the id and version, then decodes the full row only when this node has not decoded
-     * that exact version before: decoding (JSON, certificates, decryption) is the costly part of a
-     * read, and a version never changes content, so the cache is safe across nodes.
+     * One read of the row; it is decoded only when this node has not decoded that exact version before
+     * (see {@link #row}).
      */
     Optional<IdentityProvider> find(OrgId org, IdpAlias alias) {
-        Optional<IdVersion> key = jdbc.sql("select id, version from identity_providers where org_id = ? and alias = ?")
-                .params(org.value(), alias.value())
-                .query((rs, n) -> new IdVersion(rs.getString(1), rs.getLong(2))).optional();
-        return key.flatMap(k -> Optional.ofNullable(decoded.getIfPresent(k)).or(() -> findById(k.id())));
+        return jdbc.sql("select * from identity_providers where org_id = ? and alias = ?")
+                .params(org.value(), alias.value()).query(this::row).optional();
     }
 
     /** SAML providers whose metadata comes from a URL (candidates for a scheduled refresh). */
@@ -259,8 +256,17 @@ class IdentityProviderStore {
         return ("identity_provider:" + idpId).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A row as a provider. Decoding (JSON, certificates, decryption) is the costly part of a read, and a
+     * version never changes content, so a version decoded before is taken from the cache, safely across
+     * nodes.
+     */
     private IdentityProvider row(ResultSet rs, int n) throws SQLException {
         String id = rs.getString("id");
+        IdentityProvider known = decoded.getIfPresent(new IdVersion(id, rs.getLong("version")));
+        if (known != null) {
+            return known;
+        }
         IdentityProvider idp = IdentityProviderJson.fromStored(id, new OrgId(rs.getString("org_id")),
                 rs.getString("config"), open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
