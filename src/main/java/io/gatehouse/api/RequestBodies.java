@@ -28,8 +28,14 @@ public final class RequestBodies {
 
     /** The raw body, refused with 413 past the cap whatever the Content-Length said. */
     public static byte[] bytes(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BYTES) {
+            throw new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB");
+        }
         try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes(MAX_BYTES + 1);
+            // a declared length is read into an array of its size (the container ends the stream there);
+            // without one (chunked), up to one byte past the cap tells an oversized body
+            byte[] body = in.readNBytes(declared >= 0 ? (int) declared : MAX_BYTES + 1);
             if (body.length > MAX_BYTES) {
                 throw new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB");
             }
@@ -65,7 +71,7 @@ public final class RequestBodies {
     }
 
     public static ObjectNode parseObject(byte[] body) {
-        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (blank(body)) {
             throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body is empty",
                     List.of(new FieldError("$", "required", "a JSON object is required")));
         }
@@ -83,5 +89,15 @@ public final class RequestBodies {
                     List.of(new FieldError("$", "type", "expected a JSON object, got " + JsonFields.typeName(node))));
         }
         return object;
+    }
+
+    /** Empty or whitespace only; the common body, starting with a brace, is told without decoding it. */
+    private static boolean blank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b < 0 && new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank();
+            }
+        }
+        return true;
     }
 }

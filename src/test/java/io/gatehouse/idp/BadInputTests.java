@@ -2,6 +2,7 @@ package io.gatehouse.idp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.api.RequestBodies;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -239,6 +240,11 @@ abstract class BadInputTests extends ApiTest {
         Reply empty = api.send("POST", base(), key, "application/json", new byte[0]);
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.json().get("code").asString()).isEqualTo("malformed_request");
+        for (String blank : new String[] {" \r\n\t ", "\u2003"}) {
+            Reply spaces = api.send("POST", base(), key, "application/json", blank.getBytes(StandardCharsets.UTF_8));
+            assertThat(spaces.status()).isEqualTo(400);
+            assertThat(spaces.json().get("detail").asString()).isEqualTo("The request body is empty");
+        }
         Reply array = api.send("POST", base(), key, "application/json", "[1,2]".getBytes(StandardCharsets.UTF_8));
         assertThat(array.status()).isEqualTo(400);
         assertThat(array.errorCodes()).containsExactly("$:type");
@@ -259,7 +265,21 @@ abstract class BadInputTests extends ApiTest {
         Reply big = api.send("POST", base(), key, "application/json", huge);
         assertThat(big.status()).isEqualTo(413);
         assertThat(big.json().get("code").asString()).isEqualTo("payload_too_large");
+        // without a Content-Length (chunked) the cap is found by reading
+        Reply bigChunked = api.sendChunked("POST", base(), key, "application/json", huge);
+        assertThat(bigChunked.status()).isEqualTo(413);
+        assertThat(bigChunked.json().get("code").asString()).isEqualTo("payload_too_large");
         assertThat(countIdps(org)).isZero();
+        // and a body just under the cap, chunked, is read whole
+        byte[] padded = ("{\"alias\": \"chunked\", \"display_name\": \"Chunked\", \"protocol\": \"oidc\","
+                + " \"oidc\": {\"issuer\": \"https://idp.example.com\", \"client_id\": \"c\", \"client_secret\": \"s\","
+                + " \"authorization_endpoint\": \"https://idp.example.com/a\", \"token_endpoint\": \"https://idp.example.com/t\","
+                + " \"jwks_uri\": \"https://idp.example.com/k\"}}").getBytes(StandardCharsets.UTF_8);
+        byte[] nearCap = java.util.Arrays.copyOf(padded, RequestBodies.MAX_BYTES);
+        java.util.Arrays.fill(nearCap, padded.length, nearCap.length, (byte) ' ');
+        Reply chunked = api.sendChunked("POST", base(), key, "application/json", nearCap);
+        assertThat(chunked.status()).as(chunked.text()).isEqualTo(201);
+        assertThat(countIdps(org)).isEqualTo(1);
     }
 
     @Test

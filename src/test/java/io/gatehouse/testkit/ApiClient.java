@@ -42,6 +42,18 @@ public final class ApiClient {
     }
 
     public Reply send(String method, String path, String key, String contentType, byte[] body, String... headers) {
+        return sendWith(method, path, key, contentType,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body), headers);
+    }
+
+    /** Sends the body with chunked transfer coding: no Content-Length tells the server its size. */
+    public Reply sendChunked(String method, String path, String key, String contentType, byte[] body) {
+        return sendWith(method, path, key, contentType,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)));
+    }
+
+    private Reply sendWith(String method, String path, String key, String contentType,
+                       HttpRequest.BodyPublisher publisher, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
@@ -52,7 +64,7 @@ public final class ApiClient {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.method(method, publisher);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(r.statusCode(), r.headers().map(), r.body());
