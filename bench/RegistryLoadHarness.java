@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,12 +24,17 @@ import java.util.regex.Pattern;
  * java -cp target/test-classes bench/RegistryLoadHarness.java --url http://127.0.0.1:8080 --admin-key KEY [--n 2000] [--warmup 30000] [--workers 8]
  *      [--server-pid PID]
  * <p>
- * The warm-up (creates of each kind, then four times as many reads) is long because the comparison is
- * with Keycloak warm: C2 spends about 12 s of CPU compiling the request path and was still compiling
- * after 10,000 creates of each kind (CPU per operation fell another fifth between 10,000 and 30,000).
+ * The warm-up repeats the measured sequence until {@code --warmup} creates of each kind are done. It is
+ * long because the comparison is with Keycloak warm: C2 spends about 12 s of CPU compiling the request
+ * path and was still compiling after 10,000 creates of each kind (CPU per operation fell another fifth
+ * between 10,000 and 30,000). It is the sequence itself because a warm-up of creates one at a time left
+ * C2 recompiling a third of a core's worth during the measured contended runs: code compiled for one
+ * phase's profile is thrown away (uncommon traps) when the next phase takes the branches it never saw.
  * <p>
  * With {@code HARNESS_TRACE=prefix} each run's start (epoch ms), request start offsets and latencies
- * (µs) are written to prefix-1, prefix-2, ..., for lining the slow requests up with a GC log.
+ * (µs) are written to prefix-1, prefix-2, ..., for lining the slow requests up with a GC log (decorate it
+ * with {@code timemillis}). With {@code HARNESS_THREADS=1} each run prints the server's CPU time by
+ * thread kind (request carriers, compiler, GC, H2's writer, key pool...).
  * <p>
  * With {@code --server-pid} (a Gatehouse on the same machine) it also prints the server's CPU time per
  * operation: on a shared machine rates swing with other load, CPU time per operation much less.
@@ -71,7 +77,8 @@ public class RegistryLoadHarness {
         String base = "/api/orgs/" + org + "/identity-providers";
         // the plan caps an org at 1000 providers: spread the load over several orgs
         List<String[]> orgs = new ArrayList<>();
-        int needed = (warmup * 2 + n * 4) / 900 + 2;
+        int rounds = Math.max(1, warmup / (2 * n));
+        int needed = (rounds + 1) * 4 * n / 900 + 2;
         orgs.add(new String[] {org, key});
         for (int i = 1; i < needed; i++) {
             String o = org + "-" + i;
@@ -83,23 +90,20 @@ public class RegistryLoadHarness {
         List<String[]> created = java.util.Collections.synchronizedList(new ArrayList<>());
         Op createSaml = () -> create(orgs, counter, created, true);
         Op createOidc = () -> create(orgs, counter, created, false);
-        System.out.printf(Locale.ROOT, "Warming up (%d creates and %d reads)...%n", warmup * 2, warmup * 4);
-        run(createSaml, warmup, 1);
-        run(createOidc, warmup, 1);
         AtomicInteger reads = new AtomicInteger();
         Op get = () -> {
             String[] target = created.get(Math.floorMod(reads.getAndIncrement() * 7919, created.size()));
             send("GET", "/api/orgs/" + target[0] + "/identity-providers/" + target[1], target[2], null, 200);
         };
-        run(get, warmup * 4, workers);
+        // the warm-up is the measured sequence itself, repeated: every path the measurement takes (one
+        // at a time and contended, each kind after the other) is compiled with the profile it will meet
+        System.out.printf(Locale.ROOT, "Warming up (%d rounds of the measured sequence: %d creates and %d reads)...%n",
+                rounds, rounds * 4 * n, rounds * 4 * n);
+        for (int r = 0; r < rounds; r++) {
+            measure(createSaml, createOidc, get, n, workers);
+        }
         System.out.println("Measuring...");
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("create SAML", "sequential", run(createSaml, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
-        rows.add(new Row("create OIDC", "sequential", run(createOidc, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
-        rows.add(new Row("get", "sequential", run(get, n * 2, 1), KC_GET_SEQ, KC_GET_P99));
-        rows.add(new Row("create SAML", workers + " workers", run(createSaml, n, workers), KC_CREATE_PAR, KC_CREATE_P99));
-        rows.add(new Row("create OIDC", workers + " workers", run(createOidc, n, workers), KC_CREATE_PAR, KC_CREATE_P99));
-        rows.add(new Row("get", workers + " workers", run(get, n * 2, workers), KC_GET_PAR, KC_GET_P99));
+        List<Row> rows = measure(createSaml, createOidc, get, n, workers);
         System.out.printf(Locale.ROOT, "%n%-12s %-11s %7s %9s %8s %8s %8s   %-28s %s%n", "operation", "mode", "count",
                 "rate/s", "p50 ms", "p99 ms", "cpu ms", "target (3x Keycloak)", "verdict");
         boolean all = true;
@@ -120,6 +124,18 @@ public class RegistryLoadHarness {
         System.exit(ERRORS.get() == 0 ? 0 : 1);
     }
 
+    /** The measured sequence: each kind of creation, then reads, one at a time and then with the workers. */
+    static List<Row> measure(Op createSaml, Op createOidc, Op get, int n, int workers) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("create SAML", "sequential", run(createSaml, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
+        rows.add(new Row("create OIDC", "sequential", run(createOidc, n, 1), KC_CREATE_SEQ, KC_CREATE_P99));
+        rows.add(new Row("get", "sequential", run(get, n * 2, 1), KC_GET_SEQ, KC_GET_P99));
+        rows.add(new Row("create SAML", workers + " workers", run(createSaml, n, workers), KC_CREATE_PAR, KC_CREATE_P99));
+        rows.add(new Row("create OIDC", workers + " workers", run(createOidc, n, workers), KC_CREATE_PAR, KC_CREATE_P99));
+        rows.add(new Row("get", workers + " workers", run(get, n * 2, workers), KC_GET_PAR, KC_GET_P99));
+        return rows;
+    }
+
     interface Op {
         void run() throws Exception;
     }
@@ -137,6 +153,8 @@ public class RegistryLoadHarness {
         long[] starts = new long[count];
         AtomicInteger next = new AtomicInteger();
         long cpuBefore = serverCpuTicks();
+        Map<String, Long> threadsBefore = serverThreadTicks();
+        long startedEpochMs = System.currentTimeMillis();
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<?>> futures = new ArrayList<>();
@@ -158,9 +176,17 @@ public class RegistryLoadHarness {
         pool.shutdown();
         double seconds = (System.nanoTime() - started) / 1e9;
         long cpuAfter = serverCpuTicks();
+        if (System.getenv("HARNESS_THREADS") != null && serverPid > 0) {
+            Map<String, Long> after = serverThreadTicks();
+            StringBuilder sb = new StringBuilder("  server CPU by thread (ms):");
+            after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue() * 10));
+            System.out.println(sb);
+        }
         String trace = System.getenv("HARNESS_TRACE");
         if (trace != null) {
-            StringBuilder sb = new StringBuilder();
+            StringBuilder sb = new StringBuilder("# start epoch ms ").append(startedEpochMs).append('\n');
             for (int i = 0; i < count; i++) {
                 sb.append((starts[i] - started) / 1000).append(' ').append(latencies[i] / 1000).append('\n');
             }
@@ -170,6 +196,29 @@ public class RegistryLoadHarness {
         double cpuMs = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) * 10.0 / count;
         return new Result(count, count / seconds, latencies[count / 2] / 1e6, latencies[(int) (count * 0.99)] / 1e6,
                 cpuMs);
+    }
+
+    /** utime + stime of each of the server's threads, by name with digits dropped (thread kinds summed). */
+    static Map<String, Long> serverThreadTicks() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        if (serverPid <= 0) {
+            return ticks;
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + serverPid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return ticks;
+        }
+        return ticks;
     }
 
     /** utime + stime of the server process in clock ticks (USER_HZ, 100 on Linux), or -1 if unknown. */
