@@ -80,9 +80,4 @@ public final class TestDatabases {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
     }
-
-    /** The H2 URL production builds for a data folder, for tests that talk to H2 directly. */
-    public static String h2Url(java.nio.file.Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.resolve("gatehouse") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-    }
 }
