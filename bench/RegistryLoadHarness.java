@@ -153,7 +153,8 @@ public class RegistryLoadHarness {
         long[] starts = new long[count];
         AtomicInteger next = new AtomicInteger();
         long cpuBefore = serverCpuTicks();
-        Map<String, Long> threadsBefore = serverThreadTicks();
+        boolean byThread = System.getenv("HARNESS_THREADS") != null && serverPid > 0;
+        Map<String, Long> threadsBefore = byThread ? serverThreadTicks() : Map.of();
         long startedEpochMs = System.currentTimeMillis();
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -176,7 +177,7 @@ public class RegistryLoadHarness {
         pool.shutdown();
         double seconds = (System.nanoTime() - started) / 1e9;
         long cpuAfter = serverCpuTicks();
-        if (System.getenv("HARNESS_THREADS") != null && serverPid > 0) {
+        if (byThread) {
             Map<String, Long> after = serverThreadTicks();
             StringBuilder sb = new StringBuilder("  server CPU by thread (ms):");
             after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))

@@ -30,19 +30,23 @@ public final class RequestBodies {
     public static byte[] bytes(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
         if (declared > MAX_BYTES) {
-            throw new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB");
+            throw tooLarge();
         }
         try (InputStream in = request.getInputStream()) {
             // a declared length is read into an array of its size (the container ends the stream there);
             // without one (chunked), up to one byte past the cap tells an oversized body
             byte[] body = in.readNBytes(declared >= 0 ? (int) declared : MAX_BYTES + 1);
             if (body.length > MAX_BYTES) {
-                throw new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB");
+                throw tooLarge();
             }
             return body;
         } catch (IOException e) {
             throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read");
         }
+    }
+
+    private static ProblemException tooLarge() {
+        return new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB");
     }
 
     /** The body as a JSON object; 415 for another media type, 400 for empty or unparsable input. */

@@ -44,12 +44,16 @@ class IdentityProviderStore {
     record DomainOwner(String domain, OrgId org, String idpId) {
     }
 
-    /** A provider turned into its row's values (JSON, sealed secrets) before any lock is taken. */
-    record PreparedRow(IdentityProvider idp, String config, Optional<SealedSecret> sealed) {
+    /**
+     * A provider turned into its row's values (JSON, sealed secrets, the certificates' watch time)
+     * before any lock is taken.
+     */
+    record PreparedRow(IdentityProvider idp, String config, Optional<SealedSecret> sealed,
+                       Optional<Instant> certificateWatchFrom) {
     }
 
     PreparedRow prepare(IdentityProvider idp) {
-        return new PreparedRow(idp, IdentityProviderJson.stored(idp), seal(idp));
+        return new PreparedRow(idp, IdentityProviderJson.stored(idp), seal(idp), certificateWatchFrom(idp));
     }
 
     void insert(PreparedRow row) {
@@ -62,7 +66,7 @@ class IdentityProviderStore {
                         idp.enabled(), row.config(), sealed.map(SealedSecret::keyId).orElse(null),
                         sealed.map(SealedSecret::ciphertext).orElse(null), idp.version(),
                         Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()), readsMetadataUrl(idp),
-                        certificateWatchFrom(idp).map(Timestamp::from).orElse(null))
+                        row.certificateWatchFrom().map(Timestamp::from).orElse(null))
                 .update();
         insertDomains(idp);
         changed(idp.org(), idp.updatedAt());

@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class H2Statistics implements AutoCloseable {
-    static final Duration FIRST = Duration.ofSeconds(30);
-    static final Duration EVERY = Duration.ofMinutes(10);
+    private static final Duration FIRST = Duration.ofSeconds(30);
+    private static final Duration EVERY = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(H2Statistics.class);
     private final JdbcClient jdbc;
     private final boolean embedded;
