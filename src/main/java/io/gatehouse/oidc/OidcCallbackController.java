@@ -104,7 +104,7 @@ class OidcCallbackController {
         }
         URI redirectUri = URI.create(SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias()).oidcRedirectUri());
         Outcome<BrokeredIdentity> result = relyingParty.finish(idp, code, attempt.get().nonce(), verifier,
-                redirectUri, now);
+                redirectUri, attempt.get().createdAt(), now);
         return switch (result) {
             case Outcome.Passed<BrokeredIdentity> p -> outcomes.succeeded(idp, p.value(), attempt);
             case Outcome.Refused<BrokeredIdentity> r -> refuse(idp, r.reason(), r.detail());

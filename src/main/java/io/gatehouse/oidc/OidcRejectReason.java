@@ -20,6 +20,9 @@ public enum OidcRejectReason {
             "Check the client id, the client authentication method and its secret or key, and the redirect URI."),
     ID_TOKEN_MISSING("oidc.id_token_missing", "The token response carries no ID token",
             "Request the openid scope, or mark the provider as OAuth 2.0-only."),
+    ID_TOKEN_TOO_LARGE("oidc.id_token_too_large", "The ID token is larger than 64 KiB",
+            "ID tokens are a few kilobytes; the provider may put too many claims (groups) into it. Ask for fewer claims,"
+                    + " or have them read from the userinfo endpoint (fetch_userinfo)."),
     ID_TOKEN_MALFORMED("oidc.id_token_malformed", "The ID token is not a well-formed signed JWT",
             "The provider must return a JWS-signed ID token."),
     ID_TOKEN_ALG_REFUSED("oidc.id_token_alg_refused", "The ID token is signed with another algorithm than the configured one",
@@ -40,6 +43,8 @@ public enum OidcRejectReason {
             "The answer arrived too late or the clocks differ; check NTP."),
     NOT_YET_VALID("oidc.not_yet_valid", "The ID token is not valid yet",
             "The clocks of the identity provider and Gatehouse differ; check NTP."),
+    ISSUED_BEFORE_SIGN_IN("oidc.issued_before_sign_in", "The ID token was issued before this sign-in started",
+            "An older token was replayed into this sign-in, or the provider's clock is behind; check NTP."),
     NONCE_MISMATCH("oidc.nonce_mismatch", "The ID token does not belong to this sign-in",
             "The nonce is missing or differs: the token was issued for another sign-in, or replayed."),
     AT_HASH_MISMATCH("oidc.at_hash_mismatch", "The access token does not match the ID token's at_hash",

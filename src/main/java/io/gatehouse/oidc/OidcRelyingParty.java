@@ -78,7 +78,8 @@ class OidcRelyingParty {
     }
 
     Outcome<BrokeredIdentity> finish(IdentityProvider idp, String code, Optional<String> nonce,
-                                     Optional<String> codeVerifier, URI redirectUri, Instant now) {
+                                     Optional<String> codeVerifier, URI redirectUri, Instant attemptStartedAt,
+                                     Instant now) {
         OidcSettings oidc = (OidcSettings) idp.settings();
         OidcSettings.OidcEndpoints endpoints = oidc.effective();
         Optional<URI> tokenEndpoint = endpoints.token().flatMap(OidcRelyingParty::uri);
@@ -107,7 +108,7 @@ class OidcRelyingParty {
                 new IdTokenVerifier.Expectation(issuer, requiredTenant(issuer, oidc), oidc.clientId(),
                         oidc.idTokenSignedResponseAlg(), idp.secrets().clientSecret(),
                         endpoints.jwks().flatMap(OidcRelyingParty::uri), nonce, Optional.of(got.accessToken()),
-                        oidc.hostedDomain(), now, CLOCK_SKEW));
+                        oidc.hostedDomain(), now, attemptStartedAt, CLOCK_SKEW));
         if (verified instanceof Outcome.Refused<IdTokenVerifier.VerifiedIdToken> r) {
             return r.as();
         }

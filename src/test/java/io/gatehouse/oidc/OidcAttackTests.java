@@ -13,9 +13,13 @@ import io.gatehouse.testkit.TestOpenIdProvider;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -287,6 +291,97 @@ class OidcAttackTests extends OidcTestSupport {
         op.claims(c -> c.claim("at_hash", "x6ydYvm2yu2Ld1JAnGmpnA"));
         assertRefused(signIn("ac"), "oidc.at_hash_mismatch");
         op.claims(c -> c);
+        assertSignedIn(signIn("ac"));
+    }
+
+    /** A JWKS entry a provider got wrong: an RSA key without its exponent, under the kid it names. */
+    private static Map<String, Object> withoutExponent(Map<String, Object> entry) {
+        Map<String, Object> broken = new LinkedHashMap<>(entry);
+        broken.remove("e");
+        return broken;
+    }
+
+    @Test
+    void jwksEntriesThatCannotBeReadAreSkippedAndTheOthersStillVerify() {
+        RSAKey unreadable = TestOpenIdProvider.attackerKey();
+        op.jwksEntries(entries -> {
+            List<Map<String, Object>> served = new ArrayList<>(entries);
+            served.add(withoutExponent(unreadable.toPublicJWK().toJSONObject()));
+            served.add(Map.of("kty", "EC", "kid", "off-curve", "crv", "P-256", "x", "AQAB", "y", "AQAB"));
+            served.add(Map.of("kty", "post-quantum", "kid", "future", "k", "AQAB"));
+            return served;
+        });
+        register("ac", "client_secret_basic");
+        // the provider's good key still signs the user in: before, one bad entry made the whole set unreadable
+        assertSignedIn(signIn("ac"));
+        // a token naming the unreadable entry's kid is not verified with anything else
+        op.signWith(unreadable);
+        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        assertThat(event.at("/details/detail").asString())
+                .contains(unreadable.getKeyID(), "publishes an entry with this kid that cannot be read");
+        op.signWith(op.rsaKey());
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void aRefetchThatFailsKeepsTheLastGoodKeys() {
+        register("ac", "client_secret_basic");
+        assertSignedIn(signIn("ac"));
+        // the key endpoint breaks; a token with an unknown key makes the one allowed refetch, which fails
+        op.jwksStatus(500).signWith(TestOpenIdProvider.attackerKey());
+        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        assertThat(event.at("/details/detail").asString()).contains("fetched again", "could not be fetched anew",
+                "are in use");
+        assertThat(op.jwksRequests()).isEqualTo(2);
+        // the keys fetched before still sign the provider's own tokens in
+        op.signWith(op.rsaKey());
+        assertSignedIn(signIn("ac"));
+        assertThat(op.jwksRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyWhoseEntryTurnsUnreadableStaysWhileItsKidIsPublished() {
+        register("ac", "client_secret_basic");
+        assertSignedIn(signIn("ac"));
+        String firstKid = op.rsaKey().getKeyID();
+        // the provider adds a key and, in the same change, publishes the first one broken under its kid
+        RSAKey next = TestOpenIdProvider.attackerKey();
+        op.publish(next).jwksEntries(entries -> entries.stream()
+                .map(e -> firstKid.equals(e.get("kid")) ? withoutExponent(e) : e).toList());
+        op.signWith(next);
+        assertSignedIn(signIn("ac"));
+        assertThat(op.jwksRequests()).isEqualTo(2);
+        // tokens signed with the first key still verify with the key read from its entry before
+        op.signWith(op.rsaKey());
+        assertSignedIn(signIn("ac"));
+        assertThat(op.jwksRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void anIdTokenLargerThan64KibIsRefusedBeforeItIsParsed() {
+        register("ac", "client_secret_basic");
+        op.claims(c -> c.claim("padding", "x".repeat(66 * 1024)));
+        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_too_large");
+        assertThat(event.at("/details/detail").asString()).contains("at most 65536");
+        // refused before its signature was looked at: the provider's keys were never fetched
+        assertThat(op.jwksRequests()).isZero();
+        // the twin: a large token under the limit is read and signs in
+        op.claims(c -> c.claim("padding", "x".repeat(40 * 1024)));
+        assertSignedIn(signIn("ac"));
+    }
+
+    @Test
+    void anIdTokenIssuedBeforeTheSignInStartedIsRefused() {
+        register("ac", "client_secret_basic");
+        // a week-old token with an exp still in the future
+        op.claims(c -> c.issueTime(Date.from(Instant.now().minus(Duration.ofDays(7))))
+                .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1)))));
+        JsonNode event = assertRefused(signIn("ac"), "oidc.issued_before_sign_in");
+        assertThat(event.at("/details/detail").asString()).contains("before this sign-in started");
+        op.claims(c -> c.issueTime(Date.from(Instant.now().minusSeconds(120))));
+        assertRefused(signIn("ac"), "oidc.issued_before_sign_in");
+        // within the 60 s skew of the sign-in's start
+        op.claims(c -> c.issueTime(Date.from(Instant.now().minusSeconds(30))));
         assertSignedIn(signIn("ac"));
     }
 }

@@ -116,6 +116,8 @@ public final class TestOpenIdProvider implements AutoCloseable {
     private volatile UnaryOperator<JWTClaimsSet.Builder> claimsTweak = UnaryOperator.identity();
     private volatile UnaryOperator<JWSHeader.Builder> headerTweak = UnaryOperator.identity();
     private volatile Optional<JWK> signingKeyOverride = Optional.empty();
+    private volatile int jwksStatus = 200;
+    private volatile UnaryOperator<List<Map<String, Object>>> jwksEntries = UnaryOperator.identity();
     private volatile Optional<String> userinfoSubject = Optional.empty();
     private volatile Map<String, Object> userinfoExtra = Map.of();
     private volatile Map<String, Object> userClaims = defaultUser();
@@ -146,7 +148,15 @@ public final class TestOpenIdProvider implements AutoCloseable {
         server.createContext("/.well-known/openid-configuration", ex -> json(ex, 200, discovery()));
         server.createContext("/jwks", ex -> {
             jwksRequests.incrementAndGet();
-            json(ex, 200, new JWKSet(new ArrayList<>(published)).toString(true));
+            if (jwksStatus != 200) {
+                json(ex, jwksStatus, "{\"error\":\"unavailable\"}");
+                return;
+            }
+            List<Map<String, Object>> entries = new ArrayList<>();
+            published.forEach(k -> entries.add(k.toJSONObject()));
+            JSONObject set = new JSONObject();
+            set.put("keys", jwksEntries.apply(entries));
+            json(ex, 200, set.toJSONString());
         });
         server.createContext("/authorize", this::authorize);
         server.createContext("/token", this::token);
@@ -371,6 +381,27 @@ public final class TestOpenIdProvider implements AutoCloseable {
 
     public RSAKey rsaKey() {
         return rsaKey;
+    }
+
+    /** Publishes one more key (its public part) beside the provider's own. */
+    public TestOpenIdProvider publish(JWK key) {
+        published.add(key.toPublicJWK());
+        return this;
+    }
+
+    /** The JWKS answers with this HTTP status and no key set (500: the provider's key endpoint is down). */
+    public TestOpenIdProvider jwksStatus(int status) {
+        this.jwksStatus = status;
+        return this;
+    }
+
+    /**
+     * Rewrites the JWKS entries (each a JSON object of a published key) before they are served: entries
+     * a provider got wrong, added or dropped.
+     */
+    public TestOpenIdProvider jwksEntries(UnaryOperator<List<Map<String, Object>>> tweak) {
+        this.jwksEntries = tweak;
+        return this;
     }
 
     // ---- observations

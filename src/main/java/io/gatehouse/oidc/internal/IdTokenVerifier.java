@@ -40,11 +40,18 @@ import java.util.regex.Pattern;
  * Validates an ID token, in a fixed order, signature first: the configured algorithm only (never
  * {@code none}; HS* only with the client secret, when configured so), keys only from the
  * configured jwks_uri (the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers are never
- * read), then iss, tenant, aud, azp, times, nonce, at_hash and sub.
+ * read), then iss, tenant, aud, azp, times, nonce, at_hash and sub. A token longer than
+ * {@link #MAX_ID_TOKEN_LENGTH} is refused before it is parsed, and one issued before its sign-in
+ * started (beyond the clock skew) after its times are read.
  */
 public final class IdTokenVerifier {
     /** The Entra ID multi-tenant issuer placeholder, replaced with the token's tid. */
     public static final String TENANT_PLACEHOLDER = "{tenantid}";
+    /**
+     * 64 KiB: a compact JWT is ASCII, so characters are bytes. ID tokens are a few kilobytes (Entra ID's
+     * with groups stay far below); more is a token built to cost Gatehouse parsing and memory.
+     */
+    public static final int MAX_ID_TOKEN_LENGTH = 64 * 1024;
     private static final Pattern TENANT = Pattern.compile("^[A-Za-z0-9-]{1,64}$");
     private static final Set<JWSAlgorithm> SUPPORTED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
@@ -60,7 +67,7 @@ public final class IdTokenVerifier {
     public record Expectation(String issuer, Optional<String> requiredTenant, String clientId, String algorithm,
                               Optional<Secret> clientSecret, Optional<URI> jwksUri, Optional<String> nonce,
                               Optional<String> accessToken, Optional<String> hostedDomain, Instant now,
-                              Duration clockSkew) {
+                              Instant attemptStartedAt, Duration clockSkew) {
         @Override
         public String toString() {
             return "IdTokenVerifier.Expectation[issuer=" + issuer + ", clientId=" + clientId + ", algorithm="
@@ -73,6 +80,10 @@ public final class IdTokenVerifier {
     }
 
     public Outcome<VerifiedIdToken> verify(String idToken, Expectation e) {
+        if (idToken.length() > MAX_ID_TOKEN_LENGTH) {
+            return Outcome.refused(OidcRejectReason.ID_TOKEN_TOO_LARGE, "the ID token has " + idToken.length()
+                    + " characters; at most " + MAX_ID_TOKEN_LENGTH + " are read");
+        }
         JWT jwt;
         try {
             jwt = JWTParser.parse(idToken);
@@ -123,26 +134,31 @@ public final class IdTokenVerifier {
             return Outcome.refused(OidcRejectReason.JWKS_UNAVAILABLE, "no jwks_uri is configured or discovered");
         }
         URI uri = e.jwksUri().get();
-        Outcome<JWKSet> keys = jwks.keys(uri);
-        if (keys instanceof Outcome.Refused<JWKSet> r) {
+        Outcome<JwksCache.ProviderKeys> held = jwks.keys(uri);
+        if (held instanceof Outcome.Refused<JwksCache.ProviderKeys> r) {
             return r.as();
         }
-        List<JWK> candidates = candidates(((Outcome.Passed<JWKSet>) keys).value(), signed.getHeader(), alg);
+        JwksCache.ProviderKeys keys = ((Outcome.Passed<JwksCache.ProviderKeys>) held).value();
+        List<JWK> candidates = candidates(keys.keys(), signed.getHeader(), alg);
         String kid = signed.getHeader().getKeyID();
         if (candidates.isEmpty()) {
             // the provider may have rotated: one fresh look (rate-limited), then judge
-            Optional<Outcome<JWKSet>> again = jwks.refetch(uri);
-            if (again.isPresent() && again.get() instanceof Outcome.Refused<JWKSet> r) {
+            Optional<Outcome<JwksCache.ProviderKeys>> again = jwks.refetch(uri);
+            if (again.isPresent() && again.get() instanceof Outcome.Refused<JwksCache.ProviderKeys> r) {
                 return r.as();
             }
             if (again.isPresent()) {
-                candidates = candidates(((Outcome.Passed<JWKSet>) again.get()).value(), signed.getHeader(), alg);
+                keys = ((Outcome.Passed<JwksCache.ProviderKeys>) again.get()).value();
+                candidates = candidates(keys.keys(), signed.getHeader(), alg);
             }
             if (candidates.isEmpty()) {
                 return Outcome.refused(OidcRejectReason.ID_TOKEN_KEY_UNKNOWN, "no " + alg + " key"
                         + (kid == null ? "" : " with kid " + printable(kid)) + " in the JWKS at " + uri
                         + (again.isPresent() ? " (fetched again)" : " (not fetched again: a refetch happened within "
-                        + JwksCache.REFETCH_INTERVAL.toSeconds() + " s)"));
+                        + JwksCache.REFETCH_INTERVAL.toSeconds() + " s)")
+                        + (kid != null && keys.unreadableKids().contains(kid)
+                        ? "; the provider publishes an entry with this kid that cannot be read" : "")
+                        + keys.problem().map(p -> "; " + p).orElse(""));
             }
         }
         for (JWK key : candidates) {
@@ -231,6 +247,12 @@ public final class IdTokenVerifier {
         if (iat.toInstant().isAfter(now.plus(e.clockSkew()))) {
             return Outcome.refused(OidcRejectReason.NOT_YET_VALID, "the ID token was issued at " + iat.toInstant()
                     + ", in the future; now is " + now);
+        }
+        if (iat.toInstant().isBefore(e.attemptStartedAt().minus(e.clockSkew()))) {
+            // a token minted before this sign-in began cannot be its answer, whatever its exp says
+            return Outcome.refused(OidcRejectReason.ISSUED_BEFORE_SIGN_IN, "the ID token was issued at "
+                    + iat.toInstant() + ", before this sign-in started at " + e.attemptStartedAt()
+                    + " (clock skew allowed: " + e.clockSkew().toSeconds() + " s)");
         }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && nbf.toInstant().isAfter(now.plus(e.clockSkew()))) {

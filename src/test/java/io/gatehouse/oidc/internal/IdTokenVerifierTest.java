@@ -49,7 +49,7 @@ class IdTokenVerifierTest {
     private IdTokenVerifier.Expectation expect(String issuer, Optional<String> tenant, Optional<String> hd) {
         return new IdTokenVerifier.Expectation(issuer, tenant, "client", "RS256", Optional.empty(),
                 Optional.of(URI.create(op.jwksUri())), Optional.empty(), Optional.empty(), hd, Instant.now(),
-                Duration.ofSeconds(60));
+                Instant.now().minusSeconds(5), Duration.ofSeconds(60));
     }
 
     private static Object reason(Outcome<?> outcome) {
@@ -116,7 +116,7 @@ class IdTokenVerifierTest {
         jwt.sign(new MACSigner("0123456789abcdef0123456789abcdef"));
         IdTokenVerifier.Expectation shortSecret = new IdTokenVerifier.Expectation("https://i", Optional.empty(), "client",
                 "HS256", Optional.of(new Secret("short")), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Instant.now(), Duration.ofSeconds(60));
+                Optional.empty(), Instant.now(), Instant.now().minusSeconds(5), Duration.ofSeconds(60));
         assertThat(reason(verifier.verify(jwt.serialize(), shortSecret)))
                 .isEqualTo(OidcRejectReason.ID_TOKEN_SIGNATURE_INVALID);
         assertThat(reason(verifier.verify("not-a-jwt", shortSecret))).isEqualTo(OidcRejectReason.ID_TOKEN_MALFORMED);
