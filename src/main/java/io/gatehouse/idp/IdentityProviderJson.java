@@ -235,7 +235,6 @@ public final class IdentityProviderJson {
         ArrayNode scopes = o.putArray("scopes");
         oidc.scopes().forEach(scopes::add);
         o.put("pkce", oidc.pkce().wireName());
-        putOptional(o, "front_channel_logout_url", oidc.frontChannelLogoutUrl());
         o.put("fetch_userinfo", oidc.fetchUserinfo());
         putOptional(o, "tenant_id", oidc.tenantId());
         putOptional(o, "hosted_domain", oidc.hostedDomain());
@@ -283,7 +282,7 @@ public final class IdentityProviderJson {
                 discovered,
                 WireEnum.parse(TokenEndpointAuthMethod.class, o.get("token_endpoint_auth_method").stringValue()).orElseThrow(),
                 o.get("id_token_signed_response_alg").stringValue(), stringList(o.get("scopes")),
-                WireEnum.parse(Pkce.class, o.get("pkce").stringValue()).orElseThrow(), opt(o, "front_channel_logout_url"),
+                WireEnum.parse(Pkce.class, o.get("pkce").stringValue()).orElseThrow(),
                 o.get("fetch_userinfo").booleanValue(), opt(o, "tenant_id"), opt(o, "hosted_domain"),
                 opt(o, "client_certificate"), o.path("oauth2_only").asBoolean(false),
                 WireEnum.parse(DiscoveryMode.class, o.path("discovery").asString("auto")).orElse(DiscoveryMode.AUTO));

@@ -371,7 +371,13 @@ public final class IdentityProviderReader {
         Optional<String> userinfo = url(o, "userinfo_endpoint");
         Optional<String> jwks = url(o, "jwks_uri");
         Optional<String> endSession = url(o, "end_session_endpoint");
-        Optional<String> frontChannel = url(o, "front_channel_logout_url");
+        if (o.has("front_channel_logout_url")) {
+            // Front-Channel Logout 1.0 has the provider frame a URL of the relying party: Gatehouse's own, which
+            // no setting can move; the provider's logout URL is end_session_endpoint. Stored, it would do nothing.
+            o.error("front_channel_logout_url", "not_supported", "cannot be set: Gatehouse serves front-channel"
+                    + " logout itself at the frontchannel_logout_uri this provider's response shows (register that URL"
+                    + " at the identity provider); the provider's own logout URL goes in end_session_endpoint");
+        }
         boolean fetchUserinfo = o.bool("fetch_userinfo").orElse(oauth2Only);
         Optional<String> tenantId = o.string("tenant_id", 100);
         if (tenantId.isPresent() && !tenantId.get().matches("^[A-Za-z0-9.-]{1,100}$")) {
@@ -423,7 +429,7 @@ public final class IdentityProviderReader {
         }
         OidcSettings settings = new OidcSettings(issuer.orElseThrow(), clientId.orElseThrow(),
                 new OidcSettings.OidcEndpoints(authorization, token, userinfo, jwks, endSession), Optional.empty(),
-                authMethod, idTokenAlg, scopes, pkce.orElse(Pkce.S256), frontChannel, fetchUserinfo, tenantId,
+                authMethod, idTokenAlg, scopes, pkce.orElse(Pkce.S256), fetchUserinfo, tenantId,
                 hostedDomain.map(h -> h.toLowerCase(Locale.ROOT)), clientCertificate, oauth2Only, discovery);
         return Optional.of(new ProtocolDraft.Oidc(settings, secret, clientKey));
     }

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class IdentityProviderView {
     /** Read-only response fields a client may send back unchanged on PUT. */
     static final List<String> READ_ONLY_FIELDS = List.of("id", "org", "created_at", "updated_at", "mapper_count",
-            "login_url", "sp", "certificates", "warnings", "redirect_uri", "jwks_url", "_links");
+            "login_url", "sp", "certificates", "warnings", "redirect_uri", "jwks_url", "frontchannel_logout_uri",
+            "_links");
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
     private static final Cache<String, CertificateSummary> CERTIFICATES = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(10_000).build();
@@ -63,6 +64,7 @@ public final class IdentityProviderView {
             }
             case OidcSettings oidc -> {
                 o.put("redirect_uri", sp.oidcRedirectUri());
+                o.put("frontchannel_logout_uri", sp.oidcFrontChannelLogoutUri());
                 if (oidc.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT) {
                     o.put("jwks_url", sp.oidcJwksUrl());
                 }

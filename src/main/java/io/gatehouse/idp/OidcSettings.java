@@ -10,12 +10,13 @@ import java.util.Optional;
 
 /**
  * An OpenID Connect (or plain OAuth 2.0) identity provider's settings: endpoints given by the
- * admin take precedence over those discovered from the issuer at save time.
+ * admin take precedence over those discovered from the issuer at save time. There is no
+ * front-channel logout URL to set: as relying party, Gatehouse serves its own
+ * ({@link SpEndpoints#oidcFrontChannelLogoutUri()}), which the admin registers at the provider.
  */
 public record OidcSettings(String issuer, String clientId, OidcEndpoints configured, Optional<Discovered> discovered,
                            TokenEndpointAuthMethod tokenEndpointAuthMethod, String idTokenSignedResponseAlg,
-                           List<String> scopes, Pkce pkce, Optional<String> frontChannelLogoutUrl,
-                           boolean fetchUserinfo, Optional<String> tenantId, Optional<String> hostedDomain,
+                           List<String> scopes, Pkce pkce, boolean fetchUserinfo, Optional<String> tenantId, Optional<String> hostedDomain,
                            Optional<String> tlsClientCertificate, boolean oauth2Only,
                            DiscoveryMode discovery) implements ProtocolSettings {
     public static final List<String> DEFAULT_SCOPES = List.of("openid", "email", "profile");
@@ -27,7 +28,7 @@ public record OidcSettings(String issuer, String clientId, OidcEndpoints configu
     /** The same settings with what discovery said (or nothing). */
     public OidcSettings withDiscovered(Optional<Discovered> found) {
         return new OidcSettings(issuer, clientId, configured, found, tokenEndpointAuthMethod, idTokenSignedResponseAlg,
-                scopes, pkce, frontChannelLogoutUrl, fetchUserinfo, tenantId, hostedDomain, tlsClientCertificate,
+                scopes, pkce, fetchUserinfo, tenantId, hostedDomain, tlsClientCertificate,
                 oauth2Only, discovery);
     }
 

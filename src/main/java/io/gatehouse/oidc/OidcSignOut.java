@@ -2,8 +2,10 @@ package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.KnownProvider;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.Protocol;
+import io.gatehouse.oidc.internal.IdTokenVerifier;
 import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SignOutStarter;
 import io.gatehouse.signin.SsoSessions;
@@ -27,6 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class OidcSignOut implements SignOutStarter {
+    /** Longer sids are not stored with a session, so cannot name one. */
+    private static final int MAX_SID = 256;
     private final IdentityProviders registry;
     private final SsoSessions sessions;
     private final SignInOutcomes outcomes;
@@ -66,30 +70,47 @@ class OidcSignOut implements SignOutStarter {
     }
 
     /**
-     * OpenID Connect Front-Channel Logout 1.0: loaded by the provider (in a frame) with iss and sid;
-     * the sessions that sign-in opened end. Without a sid nothing identifies them, so nothing ends.
+     * OpenID Connect Front-Channel Logout 1.0, section 2: the provider loads this URL (in a frame) with
+     * the iss and sid of an ID token it issued to Gatehouse, and the Gatehouse sessions that token
+     * opened end. iss and sid come together, iss must be the provider's; Entra ID, which sends sid
+     * alone, is the one exception (the URL already names the provider, and a sid is only looked up
+     * among that provider's sessions). Without a sid nothing identifies a session, so nothing ends:
+     * a cookie-based logout here would let any page that frames it sign users out.
      */
     @GetMapping("/sso/{org}/{alias}/oidc/frontchannel-logout")
     ResponseEntity<String> frontChannel(@PathVariable String org, @PathVariable String alias,
                                         @RequestParam(required = false) String iss,
                                         @RequestParam(required = false) String sid) {
-        Optional<IdentityProvider> idp = oidcIdp(org, alias);
-        if (idp.isEmpty()) {
+        Optional<IdentityProvider> found = oidcIdp(org, alias);
+        if (found.isEmpty()) {
             return notFound();
         }
-        OidcSettings oidc = (OidcSettings) idp.get().settings();
-        if (iss != null && !iss.equals(oidc.issuer())) {
-            return ResponseEntity.badRequest().header(HttpHeaders.CACHE_CONTROL, "no-store").body("");
+        IdentityProvider idp = found.get();
+        OidcSettings oidc = (OidcSettings) idp.settings();
+        boolean issMayBeOmitted = idp.knownProvider().orElse(null) == KnownProvider.ENTRA_ID;
+        if ((iss == null && sid != null && !issMayBeOmitted) || (iss != null && sid == null)
+                || (iss != null && !IdTokenVerifier.issuerMatches(OidcRelyingParty.expectedIssuer(idp, oidc), iss))
+                || (sid != null && (sid.isBlank() || sid.length() > MAX_SID))) {
+            // section 2: a request whose iss and sid do not identify a session of this provider is ignored
+            return frameable(ResponseEntity.badRequest());
         }
-        if (sid != null && !sid.isBlank() && sid.length() <= 256) {
-            int ended = sessions.endBySessionIndex(idp.get().id(), sid, clock.instant());
+        if (sid != null) {
+            Instant now = clock.instant();
+            int ended = sessions.endBySessionIndex(idp.id(), sid, now);
             if (ended > 0) {
-                outcomes.signedOut(idp.get(), new SsoSessions.SsoSession("", idp.get().org(), idp.get().id(), sid,
-                        Optional.empty(), Optional.of(sid), clock.instant()), "sign_out.idp_initiated");
+                outcomes.signedOut(idp, new SsoSessions.SsoSession("", idp.org(), idp.id(), sid,
+                        Optional.empty(), Optional.of(sid), now), "sign_out.idp_initiated");
             }
         }
-        // rendered in the provider's hidden frame: an empty page it may frame, never cached
-        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store")
+        return frameable(ResponseEntity.ok());
+    }
+
+    /**
+     * Rendered in the provider's hidden frame: an empty page the provider may frame (no frame-ancestors,
+     * no X-Frame-Options), never cached, so that a later logout is not answered from a cache (section 2).
+     */
+    private static ResponseEntity<String> frameable(ResponseEntity.BodyBuilder response) {
+        return response.header(HttpHeaders.CACHE_CONTROL, "no-cache, no-store").header(HttpHeaders.PRAGMA, "no-cache")
                 .header("Content-Security-Policy", "default-src 'none'").body("");
     }
 

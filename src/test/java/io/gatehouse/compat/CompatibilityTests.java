@@ -106,7 +106,7 @@ abstract class CompatibilityTests extends ApiTest {
         // configuring again replaces the org's one Cognigy provider; OIDC replaces the SAML one
         String oidc = """
                 {"idpType": "oidc", "idpIssuer": "%s", "idpClientId": "cognigy-client",
-                 "idpClientSecret": "s3cret", "idpFrontChannelLogoutUrl": "https://app.example.com/fcl",
+                 "idpClientSecret": "s3cret", "idpFrontChannelLogoutUrl": null,
                  "idpIdTokenSignedResponseAlg": "RS256", "idpTokenEndpointAuthMethod": "client_secret_post"}
                 """.formatted(discovery.issuer());
         Reply second = api.send("POST", COGNIGY + "?api_key=" + key, null, "application/json",
@@ -116,7 +116,8 @@ abstract class CompatibilityTests extends ApiTest {
         assertThat(o.at("/oidc/client_id").asString()).isEqualTo("cognigy-client");
         assertThat(o.at("/oidc/client_secret").asString()).isEqualTo("**********");
         assertThat(o.at("/oidc/token_endpoint_auth_method").asString()).isEqualTo("client_secret_post");
-        assertThat(o.at("/oidc/front_channel_logout_url").asString()).isEqualTo("https://app.example.com/fcl");
+        assertThat(o.at("/oidc").has("front_channel_logout_url")).isFalse();
+        assertThat(o.get("frontchannel_logout_uri").asString()).endsWith("/sso/" + org + "/cognigy-oidc/oidc/frontchannel-logout");
         // the document's default idpAdditionalScope, always requested
         assertThat(o.at("/oidc/scopes").toString()).contains("openid", "profile", "email", "offline_access");
         signInUrlExists(o);
@@ -150,6 +151,22 @@ abstract class CompatibilityTests extends ApiTest {
                      "idpIdTokenSignedResponseAlg": "%s"}""".formatted(discovery.issuer(), alg));
             assertThat(r.status()).as(alg + " " + r.text()).isEqualTo(204);
         }
+    }
+
+    @Test
+    void cognigyRefusesAFrontChannelLogoutUrlAndStoresNothing() {
+        String body = """
+                {"idpType": "oidc", "idpIssuer": "%s", "idpClientId": "c", "idpClientSecret": "s"%s}""";
+        Reply refused = postJson(COGNIGY, key, body.formatted(discovery.issuer(),
+                ", \"idpFrontChannelLogoutUrl\": \"https://idp.example.com/logout\""));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("code").asString()).isEqualTo("1000");
+        // Gatehouse serves front-channel logout itself: the message names where
+        assertThat(refused.json().at("/details/idpFrontChannelLogoutUrl").asString())
+                .contains("frontchannel_logout_uri");
+        assertThat(api.get("/api/orgs/" + org + "/identity-providers/cognigy-oidc", key).status()).isEqualTo(404);
+        // the twin without it is configured
+        assertThat(postJson(COGNIGY, key, body.formatted(discovery.issuer(), "")).status()).isEqualTo(204);
     }
 
     @Test

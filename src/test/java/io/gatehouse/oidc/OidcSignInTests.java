@@ -265,4 +265,106 @@ abstract class OidcSignInTests extends OidcTestSupport {
         // no session left here, so nothing to end at the provider: straight to the logout URL
         assertThat(after.status()).isEqualTo(303);
     }
+
+    private static String cookieOf(Reply signedIn) {
+        String setCookie = signedIn.header("Set-Cookie");
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /**
+     * Whether the browser's Gatehouse session was still open: its logout goes on to the provider's
+     * end_session_endpoint (302); without a session there is nothing to end there.
+     */
+    private boolean sessionOpen(String alias, String cookie) {
+        Reply logout = api.get("/sso/" + org + "/" + alias + "/logout", null, "Cookie", cookie);
+        assertThat(logout.status()).as(logout.text()).isIn(200, 302, 303);
+        return logout.status() == 302;
+    }
+
+    @Test
+    void aFrontChannelLogoutUrlIsNotASettingAndGatehousesOwnIsPublished() {
+        op.client("client-fc", "client_secret_basic");
+        String body = """
+                {"alias": "fc", "display_name": "FC", "protocol": "oidc", "oidc": {"issuer": "%s",
+                 "client_id": "client-fc", "client_secret": "%s"%s}}""";
+        Reply refused = api.post("/api/orgs/" + org + "/identity-providers", key, ApiClient.parse(body.formatted(
+                op.issuer(), op.clientSecret(), ", \"front_channel_logout_url\": \"https://idp.example.com/logout\"")));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(422);
+        assertThat(refused.json().at("/errors/0/field").asString()).isEqualTo("oidc.front_channel_logout_url");
+        assertThat(refused.json().at("/errors/0/code").asString()).isEqualTo("not_supported");
+        assertThat(api.get("/api/orgs/" + org + "/identity-providers/fc", key).status()).isEqualTo(404);
+
+        // the twin without it: the response names the URL to register at the provider, and a PUT of it back is fine
+        Reply created = api.post("/api/orgs/" + org + "/identity-providers", key,
+                ApiClient.parse(body.formatted(op.issuer(), op.clientSecret(), "")));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().get("frontchannel_logout_uri").asString())
+                .isEqualTo("https://sso.gatehouse.test/sso/" + org + "/fc/oidc/frontchannel-logout");
+        assertThat(created.json().get("oidc").has("front_channel_logout_url")).isFalse();
+        Reply put = api.put("/api/orgs/" + org + "/identity-providers/fc", key, created.json());
+        assertThat(put.status()).as(put.text()).isEqualTo(200);
+        Reply patched = api.patch("/api/orgs/" + org + "/identity-providers/fc", key,
+                ApiClient.parse("{\"oidc\": {\"front_channel_logout_url\": \"https://idp.example.com/logout\"}}"));
+        assertThat(patched.status()).as(patched.text()).isEqualTo(422);
+        assertThat(patched.json().at("/errors/0/code").asString()).isEqualTo("not_supported");
+    }
+
+    @Test
+    void frontChannelLogoutEndsOnlyTheSessionNamedByTheProvidersIssAndSid() {
+        JsonNode created = register("okta", "client_secret_basic",
+                "{\"end_session_endpoint\": \"" + op.issuer() + "/logout\"}");
+        String path = java.net.URI.create(created.get("frontchannel_logout_uri").asString()).getRawPath();
+        String iss = enc(op.issuer());
+        op.claims(b -> b.claim("sid", "op-session-1"));
+        String first = cookieOf(signIn("okta"));
+        op.claims(b -> b.claim("sid", "op-session-2"));
+        String second = cookieOf(signIn("okta"));
+
+        // ignored, each: sid without iss, iss without sid, another issuer's, an empty sid
+        assertThat(api.get(path + "?sid=op-session-1", null).status()).isEqualTo(400);
+        assertThat(api.get(path + "?iss=" + iss, null).status()).isEqualTo(400);
+        assertThat(api.get(path + "?iss=" + enc("https://elsewhere.example") + "&sid=op-session-1", null).status())
+                .isEqualTo(400);
+        assertThat(api.get(path + "?iss=" + iss + "&sid=", null).status()).isEqualTo(400);
+        // a sid no session of this provider has ends nothing; nor does a request naming none
+        assertThat(api.get(path + "?iss=" + iss + "&sid=op-session-9", null).status()).isEqualTo(200);
+        assertThat(api.get(path, null).status()).isEqualTo(200);
+        // the same iss and sid at another provider's URL: sids are looked up among that provider's sessions only
+        JsonNode other = register("other", "client_secret_basic");
+        String otherPath = java.net.URI.create(other.get("frontchannel_logout_uri").asString()).getRawPath();
+        assertThat(api.get(otherPath + "?iss=" + iss + "&sid=op-session-1", null).status()).isEqualTo(200);
+
+        // the provider's own request, as its frame loads it: framable, never cached, the named session ends
+        Reply logout = api.get(path + "?iss=" + iss + "&sid=op-session-1", null);
+        assertThat(logout.status()).isEqualTo(200);
+        assertThat(logout.header("Cache-Control")).contains("no-store");
+        assertThat(logout.header("Pragma")).isEqualTo("no-cache");
+        assertThat(logout.header("X-Frame-Options")).isNull();
+        assertThat(logout.header("Content-Security-Policy")).doesNotContain("frame-ancestors");
+        assertThat(lastSignInEvent().get("type").asString()).isEqualTo("sign_out.idp_initiated");
+        assertThat(sessionOpen("okta", first)).isFalse();
+        // none of the ignored requests ended the other session
+        assertThat(sessionOpen("okta", second)).isTrue();
+    }
+
+    @Test
+    void entraIdMayNameItsSessionWithoutIss() {
+        op.client("client-entra", "client_secret_basic");
+        Reply created = api.post("/api/orgs/" + org + "/identity-providers", key, ApiClient.parse("""
+                {"alias": "entra", "display_name": "Entra", "protocol": "oidc", "known_provider": "entra_id",
+                 "oidc": {"issuer": "%s", "client_id": "client-entra", "client_secret": "%s",
+                          "end_session_endpoint": "%s/logout"}}""".formatted(op.issuer(), op.clientSecret(),
+                op.issuer())));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String path = java.net.URI.create(created.json().get("frontchannel_logout_uri").asString()).getRawPath();
+        op.claims(b -> b.claim("sid", "entra-session"));
+        Reply signedIn = signIn("entra");
+        assertThat(signedIn.status()).as(signedIn.text()).isEqualTo(200);
+        String cookie = cookieOf(signedIn);
+        // Entra ID sends sid alone; an iss, when sent, must still be the provider's
+        assertThat(api.get(path + "?iss=" + enc("https://elsewhere.example") + "&sid=entra-session", null).status())
+                .isEqualTo(400);
+        assertThat(api.get(path + "?sid=entra-session", null).status()).isEqualTo(200);
+        assertThat(sessionOpen("entra", cookie)).isFalse();
+    }
 }
