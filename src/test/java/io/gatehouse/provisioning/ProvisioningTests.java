@@ -353,6 +353,58 @@ abstract class ProvisioningTests extends ApiTest {
                 .created()).isTrue();
     }
 
+    @Test
+    void anotherOrgsClaimCountsThroughADisabledProvider() {
+        String victim = createOrg(uniqueOrgId("victim"));
+        String victimKey = createKey(victim, "org_admin");
+        String victimDomain = uniqueDomain();
+        idp(victim, victimKey, "corp", List.of(victimDomain), "{}", "[]");
+        disable(victim, victimKey, "corp");
+        IdentityProvider any = idp(org, key, "any", List.of(), "{\"allow_any_email_domain\": true}", "[]");
+
+        assertThat(provisioning.provision(any, TestIdentities.of(any, "s-1").email("ceo@" + victimDomain)
+                .emailVerified(true).build(), T0)).isInstanceOfSatisfying(Refused.class, r -> {
+                    assertThat(r.code()).isEqualTo(Refused.EMAIL_DOMAIN_CLAIMED_ELSEWHERE.code());
+                    assertThat(r.failure().detail()).contains(victimDomain).doesNotContain(victim);
+                });
+        // the twin: the claim dropped, the address is the IdP's to assert
+        Reply dropped = api.patch("/api/orgs/" + victim + "/identity-providers/corp", victimKey,
+                ApiClient.parse("{\"domains\": []}"));
+        assertThat(dropped.status()).as(dropped.text()).isEqualTo(200);
+        Provisioned p = provisioned(any, TestIdentities.of(any, "s-1").email("ceo@" + victimDomain)
+                .emailVerified(true).build(), T0);
+        assertThat(p.user().emailVerified()).isTrue();
+    }
+
+    @Test
+    void routingsChoiceOfOrgCountsAsAClaimToo() {
+        // the victim's enabled provider lists the parent; this org lists the subdomain on a disabled one
+        String victim = createOrg(uniqueOrgId("victim"));
+        String victimKey = createKey(victim, "org_admin");
+        String parent = uniqueDomain();
+        idp(victim, victimKey, "corp", List.of(parent), "{}", "[]");
+        idp(org, key, "hr", List.of("hr." + parent), "{}", "[]");
+        disable(org, key, "hr");
+        IdentityProvider any = idp(org, key, "any", List.of(), "{\"allow_any_email_domain\": true}", "[]");
+
+        // routing sends hr.<parent> to the victim while this org's provider for it is off: not this org's to vouch for
+        assertThat(provisioning.provision(any, TestIdentities.of(any, "s-1").email("a@hr." + parent).build(), T0))
+                .isInstanceOfSatisfying(Refused.class,
+                        r -> assertThat(r.code()).isEqualTo(Refused.EMAIL_DOMAIN_CLAIMED_ELSEWHERE.code()));
+        // the twin: with its provider on, the subdomain routes here, and it is the org's own
+        Reply enabled = api.patch("/api/orgs/" + org + "/identity-providers/hr", key,
+                ApiClient.parse("{\"enabled\": true}"));
+        assertThat(enabled.status()).as(enabled.text()).isEqualTo(200);
+        Provisioned p = provisioned(any, TestIdentities.of(any, "s-1").email("a@hr." + parent).build(), T0);
+        assertThat(p.user().emailVerified()).as("the org's own domain").isTrue();
+    }
+
+    private void disable(String org, String key, String alias) {
+        Reply r = api.patch("/api/orgs/" + org + "/identity-providers/" + alias, key,
+                ApiClient.parse("{\"enabled\": false}"));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
     // --- concurrency
 
     @Test
