@@ -4,8 +4,10 @@ import io.gatehouse.idp.DomainClaim;
 import io.gatehouse.idp.EmailDomain;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
+import java.net.IDN;
 import java.text.Normalizer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -76,8 +78,10 @@ class EmailVouching {
         if (!anyDomain && (nearest.isPresent() || !registry.orgDomains(idp.org()).isEmpty())) {
             return new Verdict.Refused(ProvisioningResult.Refused.EMAIL_DOMAIN_NOT_ALLOWED);
         }
-        // a domain nobody claims: the IdP's own word counts only where it may vouch for any domain
-        return new Verdict.Vouched(anyDomain && domain.isPresent() && verifiedByIdp.orElse(false));
+        // a domain nobody claims: the IdP's own word counts only where it may vouch for any domain, and
+        // only for a domain an organization could own (not localhost, an address literal or a public suffix)
+        return new Verdict.Vouched(anyDomain && verifiedByIdp.orElse(false)
+                && domain.map(EmailDomain::parse).orElse(null) instanceof EmailDomain.Parsed.Valid);
     }
 
     /**
@@ -90,14 +94,28 @@ class EmailVouching {
     }
 
     /**
-     * The address's domain as domains are stored; compatibility forms are folded first, so that
-     * a full-width at sign or letters an application would fold to a claimed domain are caught too.
-     * Empty when there is no domain part or it cannot be a domain name.
+     * The address's domain for looking claims up, folded as leniently as anything downstream might
+     * fold it (compatibility forms such as a full-width at sign, case, trailing dots, IDN), so that no
+     * spelling of a claimed domain escapes its claim; what IDN cannot convert is looked up as it is.
+     * Empty when the address has no domain part.
      */
     static Optional<String> domainOf(String email) {
         String folded = Normalizer.normalize(email, Normalizer.Form.NFKC);
         int at = folded.lastIndexOf('@');
-        return at < 0 || at == folded.length() - 1 ? Optional.empty()
-                : EmailDomain.comparable(folded.substring(at + 1));
+        if (at < 0) {
+            return Optional.empty();
+        }
+        String domain = folded.substring(at + 1).strip().toLowerCase(Locale.ROOT);
+        while (domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        if (domain.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Optional.of(domain);
+        }
     }
 }
