@@ -101,7 +101,8 @@ abstract class CrossTenantEmailTests extends ApiTest {
     @ParameterizedTest
     @EnumSource(Via.class)
     void anOrgWithoutDomainsCannotVouchForAnotherOrgsDomain(Via via) throws Exception {
-        register(tenant, tenantKey, via, "idp", List.of(), FORCE, "[]");
+        JsonNode idp = register(tenant, tenantKey, via, "idp", List.of(), FORCE, "[]");
+        assertThat(idp.get("warnings").toString()).as("no mapper, no warning about one").doesNotContain("email_verified");
 
         assertRefused(signIn(via, "idp", user("ceo@" + victimDomain, true)), CLAIMED_ELSEWHERE);
         assertThat(users(tenant)).as("nothing stored for a refused sign-in").isEmpty();
