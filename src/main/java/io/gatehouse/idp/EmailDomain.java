@@ -2,6 +2,8 @@ package io.gatehouse.idp;
 
 import com.google.common.net.InternetDomainName;
 import java.net.IDN;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** An email domain that routes users to an identity provider: lower-case, IDN as punycode. */
@@ -90,6 +92,23 @@ public record EmailDomain(String value) {
             return ascii.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ascii);
         } catch (IllegalArgumentException e) {
             return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * A domain, then each of its parent domains ({@code hr.example.com}, {@code example.com},
+     * {@code com}): the order in which an address's domain is looked up among the claimed domains,
+     * by routing and by provisioning alike, so that both give a domain to the same org.
+     */
+    public static List<String> withParents(String domain) {
+        List<String> out = new ArrayList<>(4);
+        for (String d = domain; ; ) {
+            out.add(d);
+            int dot = d.indexOf('.');
+            if (dot < 0) {
+                return out;
+            }
+            d = d.substring(dot + 1);
         }
     }
 

@@ -208,6 +208,17 @@ class IdentityProviderStore {
                 .query((rs, n) -> new EmailDomain(rs.getString(1))).list());
     }
 
+    /** The claims on these domains (any order), each with whether its provider is enabled. */
+    List<DomainClaim> claims(List<String> domains) {
+        String marks = String.join(", ", domains.stream().map(d -> "?").toList());
+        return jdbc.sql("select d.domain, d.org_id, i.enabled from idp_domains d"
+                        + " join identity_providers i on i.id = d.idp_id where d.domain in (" + marks + ")")
+                .params(domains)
+                .query((rs, n) -> new DomainClaim(new EmailDomain(rs.getString(1)), new OrgId(rs.getString(2)),
+                        rs.getBoolean(3)))
+                .list();
+    }
+
     /** What stands in a new provider's way: another provider with its alias, and its domains' owners. */
     record Conflicts(boolean aliasTaken, List<DomainOwner> domainOwners) {
     }

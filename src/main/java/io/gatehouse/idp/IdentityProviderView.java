@@ -82,6 +82,10 @@ public final class IdentityProviderView {
                 }
             }
         }
+        if (idp.mappers().stream().anyMatch(m -> m.target().equals("email_verified"))) {
+            warnings.add("A mapper targets email_verified, which no mapper sets: Gatehouse decides it from the email's"
+                    + " domain and the identity provider's own email_verified; the mapper has no effect");
+        }
         ArrayNode w = o.putArray("warnings");
         warnings.forEach(w::add);
         o.put("created_at", idp.createdAt().toString());

@@ -410,6 +410,18 @@ public class IdentityProviders {
         return store.domains(org);
     }
 
+    /**
+     * The claims on a domain (lower-case, punycode) and on its parent domains, nearest first, the
+     * order routing looks them up in; every org's, through providers enabled or not. For the sign-in
+     * runtime: who may vouch for an address of that domain.
+     */
+    public List<DomainClaim> claimsOn(String domain) {
+        List<String> lookup = EmailDomain.withParents(domain);
+        List<DomainClaim> claims = new ArrayList<>(store.claims(lookup));
+        claims.sort(java.util.Comparator.comparingInt(c -> lookup.indexOf(c.domain().value())));
+        return List.copyOf(claims);
+    }
+
     private IdentityProvider find(OrgId org, String alias) {
         return IdpAlias.parse(alias).flatMap(a -> store.find(org, a))
                 .orElseThrow(() -> ProblemException.notFound("Identity provider " + alias));

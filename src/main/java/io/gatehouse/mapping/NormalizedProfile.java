@@ -12,9 +12,11 @@ import java.util.Optional;
  * The user's profile as Gatehouse states it to applications, whatever the IdP called things:
  * the ID token's claims, custom attributes from mappers, and every raw attribute as asserted.
  * {@code groupsOverage} says the IdP had more groups than it would put in the assertion (Entra
- * ID's overage), so {@code groups} is incomplete rather than empty.
+ * ID's overage), so {@code groups} is incomplete rather than empty. {@code emailVerifiedByIdp} is
+ * what the IdP itself said of this very address (nothing when it said nothing, or when a mapper
+ * put another address in its place); the {@code email_verified} claim is provisioning's decision.
  */
-public record NormalizedProfile(Optional<String> email, boolean emailVerified, Optional<String> givenName,
+public record NormalizedProfile(Optional<String> email, Optional<Boolean> emailVerifiedByIdp, Optional<String> givenName,
                                 Optional<String> familyName, Optional<String> name, Optional<String> username,
                                 List<String> groups, boolean groupsOverage, Optional<String> role,
                                 Optional<String> team, Map<String, String> custom,
@@ -26,6 +28,7 @@ public record NormalizedProfile(Optional<String> email, boolean emailVerified, O
 
     public NormalizedProfile {
         email = email.map(String::strip).filter(e -> !e.isEmpty() && e.length() <= MAX_EMAIL);
+        emailVerifiedByIdp = email.isPresent() ? emailVerifiedByIdp : Optional.empty();
         givenName = clean(givenName);
         familyName = clean(familyName);
         name = clean(name);
@@ -39,14 +42,6 @@ public record NormalizedProfile(Optional<String> email, boolean emailVerified, O
         Map<String, List<String>> raw = new LinkedHashMap<>();
         rawAttributes.forEach((k, v) -> raw.put(k, List.copyOf(v)));
         rawAttributes = Collections.unmodifiableMap(raw);
-    }
-
-    /** The domain part of the email, if the email has one. */
-    public Optional<String> emailDomain() {
-        return email.flatMap(e -> {
-            int at = e.lastIndexOf('@');
-            return at > 0 && at < e.length() - 1 ? Optional.of(e.substring(at + 1)) : Optional.empty();
-        });
     }
 
     static Optional<String> clean(Optional<String> value) {

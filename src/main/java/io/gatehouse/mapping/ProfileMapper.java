@@ -16,7 +16,8 @@ import java.util.Set;
  * Applies an identity provider's mappers to a signed-in identity: first the defaults (the
  * identity's own fields, else the usual claim and attribute names of OIDC, SAML, ADFS and Entra
  * ID), then the mappers; where several mappers set one field, the highest priority wins and on a
- * tie the first in the list. Pure: no I/O, same input, same profile.
+ * tie the first in the list. No mapper sets whether the email is verified: that is the IdP's word
+ * on its own address, weighed by provisioning. Pure: no I/O, same input, same profile.
  */
 public final class ProfileMapper {
     static final String CUSTOM_PREFIX = "custom.";
@@ -52,6 +53,7 @@ public final class ProfileMapper {
     public static NormalizedProfile map(List<Mapper> mappers, BrokeredIdentity identity) {
         Map<String, List<String>> raw = identity.rawAttributes();
         Fields f = defaults(identity, raw);
+        Optional<String> assertedEmail = f.email.map(String::strip);
         Map<String, Candidate> winners = new LinkedHashMap<>();
         for (int i = 0; i < mappers.size(); i++) {
             Mapper m = mappers.get(i);
@@ -64,7 +66,10 @@ public final class ProfileMapper {
             winners.merge(m.target(), c, (old, now) -> now.priority() > old.priority() ? now : old);
         }
         winners.forEach((target, c) -> f.set(target, c.values()));
-        return new NormalizedProfile(f.email, f.emailVerified, f.givenName, f.familyName, f.name, f.username,
+        // the IdP's word on verification is about the address it asserted, not one a mapper put in its place
+        Optional<Boolean> verifiedByIdp = f.email.map(String::strip).equals(assertedEmail) ? f.emailVerifiedByIdp
+                : Optional.empty();
+        return new NormalizedProfile(f.email, verifiedByIdp, f.givenName, f.familyName, f.name, f.username,
                 f.groups, f.groupsOverage, f.role, f.team, f.custom, raw);
     }
 
@@ -121,7 +126,7 @@ public final class ProfileMapper {
         }
         return switch (name) {
             case "email" -> f.email.map(List::of).orElse(List.of());
-            case "email_verified" -> List.of(Boolean.toString(f.emailVerified));
+            case "email_verified" -> List.of(Boolean.toString(f.emailVerifiedByIdp.orElse(false)));
             case "given_name" -> f.givenName.map(List::of).orElse(List.of());
             case "family_name" -> f.familyName.map(List::of).orElse(List.of());
             case "name" -> f.name.map(List::of).orElse(List.of());
@@ -158,8 +163,8 @@ public final class ProfileMapper {
     private static Fields defaults(BrokeredIdentity identity, Map<String, List<String>> raw) {
         Fields f = new Fields();
         f.email = identity.email().filter(v -> !v.isBlank()).or(() -> first(raw, EMAIL));
-        f.emailVerified = identity.emailVerified().or(() -> first(raw, EMAIL_VERIFIED).map(ProfileMapper::truthy))
-                .orElse(false);
+        f.emailVerifiedByIdp = identity.emailVerified()
+                .or(() -> first(raw, EMAIL_VERIFIED).map(ProfileMapper::truthy));
         f.givenName = identity.givenName().filter(v -> !v.isBlank()).or(() -> first(raw, GIVEN_NAME));
         f.familyName = identity.familyName().filter(v -> !v.isBlank()).or(() -> first(raw, FAMILY_NAME));
         f.name = identity.name().filter(v -> !v.isBlank()).or(() -> first(raw, DISPLAY_NAME)).or(() -> {
@@ -209,7 +214,7 @@ public final class ProfileMapper {
     /** The profile being built: the defaults, then the mappers' winners. */
     private static final class Fields {
         Optional<String> email = Optional.empty();
-        boolean emailVerified;
+        Optional<Boolean> emailVerifiedByIdp = Optional.empty();
         Optional<String> givenName = Optional.empty();
         Optional<String> familyName = Optional.empty();
         Optional<String> name = Optional.empty();
@@ -224,7 +229,10 @@ public final class ProfileMapper {
             Optional<String> first = values.stream().findFirst();
             switch (target) {
                 case "email" -> email = first;
-                case "email_verified" -> emailVerified = first.map(ProfileMapper::truthy).orElse(false);
+                case "email_verified" -> {
+                    // a mapper cannot make an address verified: a hardcoded "true" would let an org's admin
+                    // vouch for any address (the provider's response shows a warning for such a mapper)
+                }
                 case "given_name" -> givenName = first;
                 case "family_name" -> familyName = first;
                 case "name" -> name = first;

@@ -12,28 +12,29 @@ import java.util.Optional;
 /**
  * The provisioning rules, without I/O: what a first sign-in stores, and what a later one changes
  * under the identity provider's sync mode (the profile) and role management (role and team).
+ * {@code emailVerified} is Gatehouse's decision on the profile's address ({@link EmailVouching}).
  */
 final class ProfileSync {
     private ProfileSync() {
     }
 
-    static User create(String id, OrgId org, String idpId, String subject, NormalizedProfile p, Provisioning rules,
-                       Instant now) {
+    static User create(String id, OrgId org, String idpId, String subject, NormalizedProfile p, boolean emailVerified,
+                       Provisioning rules, Instant now) {
         // manual or not, the first sign-in starts from what the IdP says, else the configured default
-        return new User(id, org, idpId, subject, p.email(), p.emailVerified(), p.givenName(), p.familyName(), p.name(),
+        return new User(id, org, idpId, subject, p.email(), emailVerified, p.givenName(), p.familyName(), p.name(),
                 p.username(), p.groups(), p.groupsOverage(), p.role().or(rules::defaultRole),
                 p.team().or(rules::defaultTeam), p.custom(), now, now, now);
     }
 
-    static User update(User u, NormalizedProfile p, Provisioning rules, Instant now) {
+    static User update(User u, NormalizedProfile p, boolean emailVerified, Provisioning rules, Instant now) {
         User synced = switch (rules.syncMode()) {
             case IMPORT -> u;
-            case FORCE -> new User(u.id(), u.org(), u.idpId(), u.subject(), p.email(), p.emailVerified(), p.givenName(),
+            case FORCE -> new User(u.id(), u.org(), u.idpId(), u.subject(), p.email(), emailVerified, p.givenName(),
                     p.familyName(), p.name(), p.username(),
                     // an overage assertion lists no groups: that is "too many to say", not "none"
                     p.groupsOverage() ? u.groups() : p.groups(), p.groupsOverage(), u.role(), u.team(), p.custom(),
                     u.createdAt(), u.updatedAt(), u.lastSignInAt());
-            case LEGACY -> fillEmpty(u, p);
+            case LEGACY -> fillEmpty(u, p, emailVerified);
         };
         User roled = switch (rules.roleManagement()) {
             case MANUAL -> synced;
@@ -56,7 +57,7 @@ final class ProfileSync {
     }
 
     /** Legacy sync: the stored profile wins, but what the store lacks is taken from the assertion. */
-    private static User fillEmpty(User u, NormalizedProfile p) {
+    private static User fillEmpty(User u, NormalizedProfile p, boolean emailVerified) {
         boolean takeEmail = u.email().isEmpty() && p.email().isPresent();
         boolean takeGroups = u.groups().isEmpty() && !p.groups().isEmpty();
         Map<String, String> custom = new LinkedHashMap<>(u.custom());
@@ -64,7 +65,7 @@ final class ProfileSync {
         List<String> groups = takeGroups ? p.groups() : u.groups();
         return new User(u.id(), u.org(), u.idpId(), u.subject(), takeEmail ? p.email() : u.email(),
                 // the verification belongs to the address it was asserted with
-                takeEmail ? p.emailVerified() : u.emailVerified(), u.givenName().or(p::givenName),
+                takeEmail ? emailVerified : u.emailVerified(), u.givenName().or(p::givenName),
                 u.familyName().or(p::familyName), u.name().or(p::name), u.username().or(p::username), groups,
                 takeGroups ? p.groupsOverage() : u.groupsOverage(), u.role(), u.team(), custom, u.createdAt(),
                 u.updatedAt(), u.lastSignInAt());

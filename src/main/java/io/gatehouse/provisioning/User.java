@@ -27,6 +27,12 @@ public record User(String id, OrgId org, String idpId, String subject, Optional<
         custom = Collections.unmodifiableMap(new LinkedHashMap<>(custom));
     }
 
+    /** Gatehouse's decision on the stored address made again; a change is a change of the profile. */
+    User withEmailVerified(boolean verified, Instant now) {
+        return verified == emailVerified ? this : new User(id, org, idpId, subject, email, verified, givenName,
+                familyName, name, username, groups, groupsOverage, role, team, custom, createdAt, now, lastSignInAt);
+    }
+
     User withRoleAndTeam(Optional<String> newRole, Optional<String> newTeam, Instant now) {
         return new User(id, org, idpId, subject, email, emailVerified, givenName, familyName, name, username, groups,
                 groupsOverage, newRole, newTeam, custom, createdAt, now, lastSignInAt);

@@ -1,8 +1,6 @@
 package io.gatehouse.provisioning;
 
-import io.gatehouse.idp.EmailDomain;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.Provisioning;
 import io.gatehouse.mapping.NormalizedProfile;
 import io.gatehouse.mapping.ProfileMapper;
@@ -13,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
@@ -21,9 +18,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns a verified sign-in into a user of the org: maps the profile, checks the email's domain,
- * then creates the user (just in time) or brings the known one up to date under the identity
- * provider's sync mode and role management. Safe when the same user signs in on two nodes at once.
+ * Turns a verified sign-in into a user of the org: maps the profile, has the email judged
+ * ({@link EmailVouching}), then creates the user (just in time) or brings the known one up to date
+ * under the identity provider's sync mode and role management. Safe when the same user signs in on
+ * two nodes at once.
  */
 @Service
 public class UserProvisioning {
@@ -31,12 +29,12 @@ public class UserProvisioning {
     private static final int ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final UserStore store;
-    private final IdentityProviders registry;
+    private final EmailVouching vouching;
     private final TransactionTemplate tx;
 
-    UserProvisioning(UserStore store, IdentityProviders registry, TransactionTemplate tx) {
+    UserProvisioning(UserStore store, EmailVouching vouching, TransactionTemplate tx) {
         this.store = store;
-        this.registry = registry;
+        this.vouching = vouching;
         this.tx = tx;
     }
 
@@ -49,8 +47,12 @@ public class UserProvisioning {
             return Refused.SUBJECT_INVALID;
         }
         NormalizedProfile profile = ProfileMapper.map(idp, identity);
-        if (!emailDomainAllowed(idp, profile)) {
-            return Refused.EMAIL_DOMAIN_NOT_ALLOWED;
+        boolean emailVerified;
+        switch (vouching.judge(idp, profile.email(), profile.emailVerifiedByIdp())) {
+            case EmailVouching.Verdict.Refused r -> {
+                return r.refusal();
+            }
+            case EmailVouching.Verdict.Vouched v -> emailVerified = v.verified();
         }
         // the stores keep microseconds; a value read back must equal the value written
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
@@ -60,8 +62,8 @@ public class UserProvisioning {
             boolean locked = attempt > 1;
             try {
                 Optional<ProvisioningResult> done = locked
-                        ? tx.execute(s -> provisionOnce(idp, subject, profile, at, true))
-                        : provisionOnce(idp, subject, profile, at, false);
+                        ? tx.execute(s -> provisionOnce(idp, subject, profile, emailVerified, at, true))
+                        : provisionOnce(idp, subject, profile, emailVerified, at, false);
                 if (done.isPresent()) {
                     return done.get();
                 }
@@ -85,40 +87,37 @@ public class UserProvisioning {
      * did not see.
      */
     private Optional<ProvisioningResult> provisionOnce(IdentityProvider idp, String subject, NormalizedProfile profile,
-                                                       Instant now, boolean locked) {
+                                                       boolean emailVerified, Instant now, boolean locked) {
         Provisioning rules = idp.provisioning();
         Optional<UserStore.Versioned> known = locked ? store.lockBySubject(idp.org(), idp.id(), subject)
                 : store.findBySubject(idp.org(), idp.id(), subject);
         if (known.isPresent()) {
-            User updated = ProfileSync.update(known.get().user(), profile, rules, now);
+            User updated = ProfileSync.update(known.get().user(), profile, emailVerified, rules, now);
+            // email_verified is Gatehouse's word as things stand now, whatever the sync mode keeps
+            if (updated.email().equals(profile.email())) {
+                updated = updated.withEmailVerified(emailVerified, now);
+            } else {
+                // the sync mode kept the stored address, and the application gets that one: it is judged
+                // again (another org may have claimed its domain since)
+                switch (vouching.judge(idp, updated.email(), Optional.empty())) {
+                    case EmailVouching.Verdict.Refused r -> {
+                        return Optional.of(r.refusal());
+                    }
+                    case EmailVouching.Verdict.Vouched v -> updated = updated.withEmailVerified(v.verified(), now);
+                }
+            }
             return store.updateIfVersion(updated, known.get().version())
                     ? Optional.of(new Provisioned(updated, false)) : Optional.empty();
         }
         return Optional.of(switch (rules.mode()) {
             case EXISTING_ONLY -> Refused.USER_UNKNOWN;
             case JIT -> {
-                User created = ProfileSync.create(newId(now), idp.org(), idp.id(), subject, profile, rules, now);
+                User created = ProfileSync.create(newId(now), idp.org(), idp.id(), subject, profile, emailVerified,
+                        rules, now);
                 store.insert(created);
                 yield new Provisioned(created, true);
             }
         });
-    }
-
-    /**
-     * An asserted email must be in one of the org's domains (all its IdPs' together), unless the
-     * org has none or this IdP may vouch for any address. No email asserted: nothing to check.
-     */
-    private boolean emailDomainAllowed(IdentityProvider idp, NormalizedProfile profile) {
-        if (profile.email().isEmpty() || idp.provisioning().allowAnyEmailDomain()) {
-            return true;
-        }
-        Set<EmailDomain> domains = registry.orgDomains(idp.org());
-        if (domains.isEmpty()) {
-            return true;
-        }
-        // exact domains only: an org that owns example.com has not said it owns every sub-domain
-        return profile.emailDomain().flatMap(EmailDomain::comparable).map(d -> domains.contains(new EmailDomain(d)))
-                .orElse(false);
     }
 
     /** A UUID whose first 48 bits are the creation time (RFC 9562 version 7): ids sort by creation. */

@@ -1,5 +1,6 @@
 package io.gatehouse.routing;
 
+import io.gatehouse.idp.EmailDomain;
 import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.RegistryChanged;
 import io.gatehouse.tenancy.OrgId;
@@ -68,17 +69,13 @@ public class DomainRouter implements AutoCloseable {
         }
         domain = java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED);
         ShardedTable<String, Route> table = current().byDomain();
-        for (String d = domain; ; ) {
+        for (String d : EmailDomain.withParents(domain)) {
             Route route = table.get(d);
             if (route != null) {
                 return Optional.of(route);
             }
-            int dot = d.indexOf('.');
-            if (dot < 0) {
-                return Optional.empty();
-            }
-            d = d.substring(dot + 1);
         }
+        return Optional.empty();
     }
 
     /** The org's enabled providers, by alias. */

@@ -47,7 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
 class OidcProviderInteropTest extends ApiTest {
     private static final String BASE_URL = "https://sso.gatehouse.test";
     private static final String APP_REDIRECT = "https://app.example.com/callback";
-    private static final User JANE = new User("jane-4711", "jane@opi.example", true, "Jane", "Doe", "Jane Doe");
+    /** Jane's domain is new on every run: domains are unique across the orgs of a shared test database. */
+    private static final User JANE = new User("jane-4711", "jane@" + uniqueDomain(), true, "Jane", "Doe", "Jane Doe");
     private static final String ORG = uniqueOrgId("opi");
     private static final String SECRET_BASIC = "basic-secret-" + random(16);
     private static final String SECRET_POST = "post-secret-" + random(16);
@@ -161,7 +162,9 @@ class OidcProviderInteropTest extends ApiTest {
 
     @Test
     void anApplicationSignsAUserInThroughGatehouseWithOidcProviderBehindIt() throws Exception {
-        register("app", "gh-app", SECRET_APP, "client_secret_basic", "RS256");
+        // the provider lists Jane's domain: the org stands behind her address, so email_verified can be true
+        register("app", "gh-app", SECRET_APP, "client_secret_basic", "RS256",
+                JANE.email().substring(JANE.email().indexOf('@') + 1));
         Reply registered = api.post("/api/applications", ADMIN, ApiClient.parse(
                 "{\"name\": \"Interop app\", \"redirect_uris\": [\"" + APP_REDIRECT + "\"]}"));
         assertThat(registered.status()).as(registered.text()).isEqualTo(201);
@@ -225,7 +228,8 @@ class OidcProviderInteropTest extends ApiTest {
     }
 
     /** Registers oidc-provider in Gatehouse under the alias, its endpoints found by discovery. */
-    private void register(String alias, String clientId, String secret, String method, String idTokenAlg) {
+    private void register(String alias, String clientId, String secret, String method, String idTokenAlg,
+                          String... domains) {
         ObjectNode oidc = ApiClient.object().put("issuer", op.issuer()).put("client_id", clientId)
                 .put("token_endpoint_auth_method", method).put("id_token_signed_response_alg", idTokenAlg)
                 .put("pkce", "S256");
@@ -235,6 +239,7 @@ class OidcProviderInteropTest extends ApiTest {
         ObjectNode body = ApiClient.object().put("alias", alias).put("display_name", "oidc-provider " + alias)
                 .put("protocol", "oidc");
         body.set("oidc", oidc);
+        java.util.Arrays.stream(domains).forEach(body.putArray("domains")::add);
         Reply r = api.post("/api/orgs/" + ORG + "/identity-providers", key, body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.json().get("redirect_uri").asString()).isEqualTo(callback(alias));

@@ -39,7 +39,7 @@ class ProfileMapperTest {
                 .attribute("email", "ada@example.com").attribute("locale", "en-GB").build();
         NormalizedProfile p = map(identity);
         assertThat(p.email()).contains("ada@example.com");
-        assertThat(p.emailVerified()).isTrue();
+        assertThat(p.emailVerifiedByIdp()).contains(true);
         assertThat(p.givenName()).contains("Ada");
         assertThat(p.familyName()).contains("Lovelace");
         assertThat(p.name()).contains("Ada Lovelace");
@@ -80,7 +80,7 @@ class ProfileMapperTest {
         assertThat(p.username()).contains("grace@contoso.onmicrosoft.com");
         assertThat(p.groups()).containsExactly("0b5f6c2e-1111-2222-3333-444455556666",
                 "7d1e0a3b-aaaa-bbbb-cccc-ddddeeeeffff");
-        assertThat(p.emailVerified()).isFalse();
+        assertThat(p.emailVerifiedByIdp()).isEmpty();
     }
 
     @Test
@@ -109,10 +109,26 @@ class ProfileMapperTest {
     }
 
     @Test
-    void emailVerifiedIsReadFromTheClaimAndFalseWhenNobodySaysSo() {
-        assertThat(map(TestIdentities.oidc("s").attribute("email_verified", "true").build()).emailVerified()).isTrue();
-        assertThat(map(TestIdentities.oidc("s").attribute("email_verified", "false").build()).emailVerified()).isFalse();
-        assertThat(map(TestIdentities.saml("n").email("a@example.com").build()).emailVerified()).isFalse();
+    void theIdpsWordOnVerificationIsReadFromTheClaimAndHoldsOnlyForTheAddressItWasSaidOf() {
+        assertThat(map(TestIdentities.oidc("s").email("a@example.com").attribute("email_verified", "true").build())
+                .emailVerifiedByIdp()).contains(true);
+        assertThat(map(TestIdentities.oidc("s").email("a@example.com").attribute("email_verified", "false").build())
+                .emailVerifiedByIdp()).contains(false);
+        assertThat(map(TestIdentities.saml("n").email("a@example.com").build()).emailVerifiedByIdp()).isEmpty();
+        // no address, nothing verified
+        assertThat(map(TestIdentities.oidc("s").emailVerified(true).build()).emailVerifiedByIdp()).isEmpty();
+        // a mapper that takes the address from elsewhere leaves the IdP's word behind
+        BrokeredIdentity identity = TestIdentities.oidc("s").email("a@example.com").emailVerified(true)
+                .attribute("upn", "boss@example.org").build();
+        Mapper fromUpn = new Mapper("upn", MapperType.ATTRIBUTE, Optional.of("upn"), "email", Map.of(),
+                Optional.empty(), 0);
+        NormalizedProfile p = map(identity, fromUpn);
+        assertThat(p.email()).contains("boss@example.org");
+        assertThat(p.emailVerifiedByIdp()).isEmpty();
+        // the twin: a mapper that reads the same address keeps it
+        Mapper same = new Mapper("mail", MapperType.ATTRIBUTE, Optional.of("email"), "email", Map.of(),
+                Optional.empty(), 0);
+        assertThat(map(identity, same).emailVerifiedByIdp()).contains(true);
     }
 
     @Test
@@ -196,7 +212,11 @@ class ProfileMapperTest {
         NormalizedProfile p = map(identity, hardcoded("verified", "email_verified", "true", 0),
                 hardcoded("tier", "custom.tier", "gold", 0), hardcoded("team", "team", "support", 0),
                 role("admin", "groups", Map.of("admins", "admin"), 5), hardcoded("everyone", "role", "viewer", 1));
-        assertThat(p.emailVerified()).isTrue();
+        // ...except on email_verified: a mapper cannot make an address verified
+        assertThat(p.emailVerifiedByIdp()).isEmpty();
+        BrokeredIdentity unverified = TestIdentities.oidc("s").email("a@example.com").emailVerified(false).build();
+        assertThat(map(unverified, hardcoded("verified", "email_verified", "true", 9)).emailVerifiedByIdp())
+                .contains(false);
         assertThat(p.custom()).containsEntry("tier", "gold");
         assertThat(p.team()).contains("support");
         assertThat(p.role()).contains("admin");
@@ -243,13 +263,5 @@ class ProfileMapperTest {
         assertThat(p.givenName()).isEmpty();
         assertThat(p.name()).hasValueSatisfying(n -> assertThat(n).hasSize(NormalizedProfile.MAX_VALUE));
         assertThat(p.groups()).containsExactly("eng", "ops");
-    }
-
-    @Test
-    void theEmailDomainIsThePartAfterTheLastAt() {
-        assertThat(map(TestIdentities.oidc("s").email("\"a@b\"@Example.COM").build()).emailDomain())
-                .contains("Example.COM");
-        assertThat(map(TestIdentities.oidc("s").email("no-at-sign").build()).emailDomain()).isEmpty();
-        assertThat(map(TestIdentities.oidc("s").email("trailing@").build()).emailDomain()).isEmpty();
     }
 }

@@ -33,7 +33,7 @@ class ProfileSyncTest {
     }
 
     private static User first(Provisioning rules, NormalizedProfile p) {
-        return ProfileSync.create("u1", new OrgId("acme"), "idp-1", "s", p, rules, T0);
+        return ProfileSync.create("u1", new OrgId("acme"), "idp-1", "s", p, false, rules, T0);
     }
 
     @Test
@@ -42,11 +42,11 @@ class ProfileSyncTest {
         User admin = first(rules, profile(TestIdentities.oidc("s").groups("admins")));
         assertThat(admin.role()).contains("admin");
         User overage = ProfileSync.update(admin,
-                profile(TestIdentities.oidc("s").attribute("_claim_names", "{\"groups\":\"src1\"}")), rules, T1);
+                profile(TestIdentities.oidc("s").attribute("_claim_names", "{\"groups\":\"src1\"}")), false, rules, T1);
         assertThat(overage.role()).contains("admin");
         assertThat(overage.groups()).containsExactly("admins");
         assertThat(overage.groupsOverage()).isTrue();
-        User dropped = ProfileSync.update(overage, profile(TestIdentities.oidc("s").groups("eng")), rules, T1);
+        User dropped = ProfileSync.update(overage, profile(TestIdentities.oidc("s").groups("eng")), false, rules, T1);
         assertThat(dropped.role()).contains("viewer");
         assertThat(dropped.groupsOverage()).isFalse();
     }
@@ -55,12 +55,12 @@ class ProfileSyncTest {
     void legacyTakesTheVerificationWithTheAddressItFills() {
         Provisioning rules = rules(SyncMode.LEGACY, RoleManagement.MANUAL);
         User noEmail = first(rules, profile(TestIdentities.oidc("s")));
-        User filled = ProfileSync.update(noEmail, profile(TestIdentities.oidc("s").email("a@example.com")
-                .emailVerified(true)), rules, T1);
+        User filled = ProfileSync.update(noEmail, profile(TestIdentities.oidc("s").email("a@example.com")), true,
+                rules, T1);
         assertThat(filled.email()).contains("a@example.com");
         assertThat(filled.emailVerified()).isTrue();
-        User kept = ProfileSync.update(filled, profile(TestIdentities.oidc("s").email("b@example.com")
-                .emailVerified(false)), rules, T1.plusSeconds(1));
+        User kept = ProfileSync.update(filled, profile(TestIdentities.oidc("s").email("b@example.com")), false,
+                rules, T1.plusSeconds(1));
         assertThat(kept.email()).contains("a@example.com");
         assertThat(kept.emailVerified()).isTrue();
         assertThat(kept.updatedAt()).as("nothing changed").isEqualTo(T1);

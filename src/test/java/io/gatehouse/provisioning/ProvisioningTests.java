@@ -344,6 +344,11 @@ abstract class ProvisioningTests extends ApiTest {
         assertThat(shown.json().at("/provisioning/allow_any_email_domain").asBoolean()).isTrue();
         assertThat(provisioned(idp, TestIdentities.of(idp, "s").email("guest@partner.example.org").build(), T0)
                 .created()).isTrue();
+        // the IdP's word on an address of a domain nobody claims counts, where the domain can be anyone's
+        assertThat(provisioned(idp, TestIdentities.of(idp, "s-2").email("guest@partner.example.org").emailVerified(true)
+                .build(), T0).user().emailVerified()).isTrue();
+        assertThat(provisioned(idp, TestIdentities.of(idp, "s-3").email("root@localhost").emailVerified(true)
+                .build(), T0).user().emailVerified()).isFalse();
     }
 
     @Test
@@ -351,6 +356,65 @@ abstract class ProvisioningTests extends ApiTest {
         IdentityProvider idp = idp(org, key, "nodom", List.of(), "{}", "[]");
         assertThat(provisioned(idp, TestIdentities.of(idp, "s").email("anyone@anywhere.example.org").build(), T0)
                 .created()).isTrue();
+    }
+
+    @Test
+    void anotherOrgsClaimCountsThroughADisabledProvider() {
+        String victimDomain = uniqueDomain();
+        OtherOrg victim = otherOrgListing(victimDomain);
+        disable(victim.id(), victim.key(), "corp");
+        IdentityProvider any = idp(org, key, "any", List.of(), "{\"allow_any_email_domain\": true}", "[]");
+
+        assertThat(provisioning.provision(any, TestIdentities.of(any, "s-1").email("ceo@" + victimDomain)
+                .emailVerified(true).build(), T0)).isInstanceOfSatisfying(Refused.class, r -> {
+                    assertThat(r.code()).isEqualTo(Refused.EMAIL_DOMAIN_CLAIMED_ELSEWHERE.code());
+                    assertThat(r.failure().detail()).contains(victimDomain).doesNotContain(victim.id());
+                });
+        // the twin: the claim dropped, the address is the IdP's to assert
+        Reply dropped = api.patch("/api/orgs/" + victim.id() + "/identity-providers/corp", victim.key(),
+                ApiClient.parse("{\"domains\": []}"));
+        assertThat(dropped.status()).as(dropped.text()).isEqualTo(200);
+        Provisioned p = provisioned(any, TestIdentities.of(any, "s-1").email("ceo@" + victimDomain)
+                .emailVerified(true).build(), T0);
+        assertThat(p.user().emailVerified()).isTrue();
+    }
+
+    @Test
+    void routingsChoiceOfOrgCountsAsAClaimToo() {
+        // the victim's enabled provider lists the parent; this org lists the subdomain on a disabled one
+        String parent = uniqueDomain();
+        otherOrgListing(parent);
+        idp(org, key, "hr", List.of("hr." + parent), "{}", "[]");
+        disable(org, key, "hr");
+        IdentityProvider any = idp(org, key, "any", List.of(), "{\"allow_any_email_domain\": true}", "[]");
+
+        // routing sends hr.<parent> to the victim while this org's provider for it is off: not this org's to vouch for
+        assertThat(provisioning.provision(any, TestIdentities.of(any, "s-1").email("a@hr." + parent).build(), T0))
+                .isInstanceOfSatisfying(Refused.class,
+                        r -> assertThat(r.code()).isEqualTo(Refused.EMAIL_DOMAIN_CLAIMED_ELSEWHERE.code()));
+        // the twin: with its provider on, the subdomain routes here, and it is the org's own
+        Reply enabled = api.patch("/api/orgs/" + org + "/identity-providers/hr", key,
+                ApiClient.parse("{\"enabled\": true}"));
+        assertThat(enabled.status()).as(enabled.text()).isEqualTo(200);
+        Provisioned p = provisioned(any, TestIdentities.of(any, "s-1").email("a@hr." + parent).build(), T0);
+        assertThat(p.user().emailVerified()).as("the org's own domain").isTrue();
+    }
+
+    /** Another org, with its key; its provider "corp" lists the domain. */
+    private record OtherOrg(String id, String key) {
+    }
+
+    private OtherOrg otherOrgListing(String domain) {
+        String id = createOrg(uniqueOrgId("victim"));
+        OtherOrg other = new OtherOrg(id, createKey(id, "org_admin"));
+        idp(other.id(), other.key(), "corp", List.of(domain), "{}", "[]");
+        return other;
+    }
+
+    private void disable(String org, String key, String alias) {
+        Reply r = api.patch("/api/orgs/" + org + "/identity-providers/" + alias, key,
+                ApiClient.parse("{\"enabled\": false}"));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
     }
 
     // --- concurrency
