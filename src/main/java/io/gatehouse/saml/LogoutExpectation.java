@@ -15,10 +15,7 @@ public record LogoutExpectation(String spEntityId, String sloUrl, Optional<Strin
         Objects.requireNonNull(idpEntityId, "idpEntityId");
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(now, "now");
-        if (clockSkewSeconds < 0 || clockSkewSeconds > SamlSettings.SamlOptions.MAX_CLOCK_SKEW) {
-            throw new IllegalArgumentException("clockSkewSeconds must be within 0.."
-                    + SamlSettings.SamlOptions.MAX_CLOCK_SKEW);
-        }
+        SamlExpectation.requireClockSkew(clockSkewSeconds);
     }
 
     /** The expectation for a registered identity provider's logout messages at our SLO endpoint. */

@@ -38,11 +38,15 @@ public record SamlExpectation(String spEntityId, String acsUrl, Optional<String>
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(readAttributes, "readAttributes");
         Objects.requireNonNull(now, "now");
+        requireClockSkew(clockSkewSeconds);
+        decryptionKeys = List.copyOf(decryptionKeys);
+    }
+
+    static void requireClockSkew(int clockSkewSeconds) {
         if (clockSkewSeconds < 0 || clockSkewSeconds > SamlSettings.SamlOptions.MAX_CLOCK_SKEW) {
             throw new IllegalArgumentException("clockSkewSeconds must be within 0.."
                     + SamlSettings.SamlOptions.MAX_CLOCK_SKEW);
         }
-        decryptionKeys = List.copyOf(decryptionKeys);
     }
 
     /** The AuthnRequest this sign-in sent: its ID, which the answer must echo, and when it was sent. */
