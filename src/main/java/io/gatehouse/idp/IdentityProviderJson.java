@@ -169,6 +169,19 @@ public final class IdentityProviderJson {
         return a;
     }
 
+    /**
+     * The admin's choice, if any. Rows stored before the metadata's WantAuthnRequestsSigned counted
+     * (their resolved part lacks it) always carried the flag, so a false there was the old default,
+     * not a choice: such a row follows the metadata from its next resolution on.
+     */
+    private static Optional<Boolean> signAuthnRequests(JsonNode s, JsonNode resolved) {
+        if (!s.has("sign_authn_requests")) {
+            return Optional.empty();
+        }
+        boolean value = s.get("sign_authn_requests").booleanValue();
+        return !value && !resolved.has("want_authn_requests_signed") ? Optional.empty() : Optional.of(value);
+    }
+
     private static SamlSettings samlFromStored(JsonNode s) {
         JsonNode r = s.get("resolved");
         CertificateTrust resolvedTrust = trustFrom(r);
@@ -182,7 +195,7 @@ public final class IdentityProviderJson {
                     opt(s, "slo_url"), trustFrom(s));
         }
         SamlOptions options = new SamlOptions(SamlBinding.fromApiName(s.get("sso_binding").stringValue()).orElseThrow(),
-                s.has("sign_authn_requests") ? Optional.of(s.get("sign_authn_requests").booleanValue()) : Optional.empty(),
+                signAuthnRequests(s, r),
                 s.get("want_assertions_signed").booleanValue(),
                 s.get("want_response_signed").booleanValue(), opt(s, "name_id_format"),
                 s.get("disable_requested_authn_context").booleanValue(), s.get("allow_idp_initiated").booleanValue(),

@@ -372,6 +372,26 @@ abstract class SamlRegistryApiTests extends ApiTest {
         assertThat(loginQuery("okta")).contains("Signature=");
     }
 
+    @Test
+    void aProviderStoredBeforeTheMetadataDecidedFollowsItFromItsNextResolution() {
+        Reply created = api.post(base(), key, fromMetadata("legacy",
+                TestIdpMetadata.keycloak("https://kc.acme.com/realms/legacy", SIGNING)));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        // as rows were stored until now: the flag always written (false by default), nothing resolved about it
+        ObjectNode legacy = (ObjectNode) ApiClient.parse(jdbc.sql("select config from identity_providers where id = ?")
+                .param(id).query(String.class).single());
+        ((ObjectNode) legacy.get("saml")).put("sign_authn_requests", false);
+        ((ObjectNode) legacy.at("/saml/resolved")).remove("want_authn_requests_signed");
+        jdbc.sql("update identity_providers set config = ? where id = ?").params(legacy.toString(), id).update();
+
+        Reply refreshed = api.post(base() + "/legacy/refresh-metadata", key, ApiClient.object());
+        assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+        assertThat(refreshed.json().at("/saml/sign_authn_requests").asBoolean()).isTrue();
+        assertThat(jdbc.sql("select config from identity_providers where id = ?").param(id).query(String.class)
+                .single()).doesNotContain("\"sign_authn_requests\"");
+    }
+
     /** The query of the redirect that starts a sign-in at the provider. */
     private String loginQuery(String alias) {
         Reply login = api.get("/sso/" + org + "/" + alias + "/login", null);
