@@ -19,6 +19,7 @@ import io.gatehouse.xml.SecureXml;
 import io.gatehouse.xml.XmlRejected;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class LogoutMessageValidator {
                             "the LogoutResponse answers no request"));
         }
         if (message.notOnOrAfter().isPresent()) {
-            Optional<java.time.Instant> notOnOrAfter = Times.parse(message.notOnOrAfter().get());
+            Optional<Instant> notOnOrAfter = Times.parse(message.notOnOrAfter().get());
             if (notOnOrAfter.isEmpty()) {
                 return malformed("the LogoutRequest's NotOnOrAfter is not a time");
             }
