@@ -113,7 +113,8 @@ public final class IdentityProviderJson {
         }
         SamlOptions opt = saml.options();
         s.put("sso_binding", opt.ssoBinding().apiName());
-        s.put("sign_authn_requests", opt.signAuthnRequests());
+        // only when the admin set it: left out, the IdP's metadata decides (the API's response shows the outcome)
+        opt.signAuthnRequests().ifPresent(v -> s.put("sign_authn_requests", v));
         s.put("want_assertions_signed", opt.wantAssertionsSigned());
         s.put("want_response_signed", opt.wantResponseSigned());
         putOptional(s, "name_id_format", opt.nameIdFormat());
@@ -155,6 +156,7 @@ public final class IdentityProviderJson {
         r.validUntil().ifPresent(v -> o.put("valid_until", v.toString()));
         r.cacheDuration().ifPresent(d -> o.put("cache_duration_seconds", d.toSeconds()));
         r.fetchedAt().ifPresent(v -> o.put("fetched_at", v.toString()));
+        o.put("want_authn_requests_signed", r.wantAuthnRequestsSigned());
         return o;
     }
 
@@ -165,6 +167,19 @@ public final class IdentityProviderJson {
             e.responseLocation().ifPresent(r -> n.put("response_location", r));
         }
         return a;
+    }
+
+    /**
+     * The admin's choice, if any. Rows stored before the metadata's WantAuthnRequestsSigned counted
+     * (their resolved part lacks it) always carried the flag, so a false there was the old default,
+     * not a choice: such a row follows the metadata from its next resolution on.
+     */
+    private static Optional<Boolean> signAuthnRequests(JsonNode s, JsonNode resolved) {
+        if (!s.has("sign_authn_requests")) {
+            return Optional.empty();
+        }
+        boolean value = s.get("sign_authn_requests").booleanValue();
+        return !value && !resolved.has("want_authn_requests_signed") ? Optional.empty() : Optional.of(value);
     }
 
     private static SamlSettings samlFromStored(JsonNode s) {
@@ -180,7 +195,8 @@ public final class IdentityProviderJson {
                     opt(s, "slo_url"), trustFrom(s));
         }
         SamlOptions options = new SamlOptions(SamlBinding.fromApiName(s.get("sso_binding").stringValue()).orElseThrow(),
-                s.get("sign_authn_requests").booleanValue(), s.get("want_assertions_signed").booleanValue(),
+                signAuthnRequests(s, r),
+                s.get("want_assertions_signed").booleanValue(),
                 s.get("want_response_signed").booleanValue(), opt(s, "name_id_format"),
                 s.get("disable_requested_authn_context").booleanValue(), s.get("allow_idp_initiated").booleanValue(),
                 s.get("allow_sha1").booleanValue(), s.get("force_authn").booleanValue(),
@@ -195,7 +211,7 @@ public final class IdentityProviderJson {
                 opt(r, "valid_until").map(Instant::parse),
                 r.has("cache_duration_seconds") ? Optional.of(Duration.ofSeconds(r.get("cache_duration_seconds").longValue()))
                         : Optional.empty(),
-                opt(r, "fetched_at").map(Instant::parse));
+                opt(r, "fetched_at").map(Instant::parse), r.path("want_authn_requests_signed").asBoolean(false));
         return new SamlSettings(source, resolved, options);
     }
 

@@ -213,7 +213,8 @@ public final class IdentityProviderReader {
         Optional<SamlBinding> binding = s.enumeration("sso_binding",
                 n -> SamlBinding.fromApiName(n).filter(b -> b == SamlBinding.HTTP_REDIRECT || b == SamlBinding.HTTP_POST),
                 List.of("redirect", "post"));
-        boolean signAuthnRequests = s.bool("sign_authn_requests").orElse(false);
+        // left out: the IdP's metadata decides (WantAuthnRequestsSigned), and keeps deciding after refreshes
+        Optional<Boolean> signAuthnRequests = s.bool("sign_authn_requests");
         boolean wantAssertionsSigned = s.bool("want_assertions_signed").orElse(true);
         boolean wantResponseSigned = s.bool("want_response_signed").orElse(false);
         if (!wantAssertionsSigned && !wantResponseSigned && !s.hasErrorsUnder("want_assertions_signed")

@@ -49,7 +49,12 @@ public final class IdentityProviderView {
                 spNode.put("acs_url", sp.acsUrl());
                 spNode.put("metadata_url", sp.metadataUrl());
                 spNode.put("slo_url", sp.sloUrl());
-                ObjectNode resolved = ((ObjectNode) o.get("saml")).putObject("idp");
+                ObjectNode samlNode = (ObjectNode) o.get("saml");
+                if (!samlNode.has("sign_authn_requests")) {
+                    // not set by the admin: what the IdP's metadata made of it
+                    samlNode.put("sign_authn_requests", saml.signsAuthnRequests());
+                }
+                ObjectNode resolved = samlNode.putObject("idp");
                 saml.resolved().entityId().ifPresent(e -> resolved.put("entity_id", e));
                 resolved.put("sso_url", saml.resolved().sso(saml.options().ssoBinding())
                         .or(() -> saml.resolved().ssoServices().stream().findFirst()).map(e -> e.location()).orElse(null));
@@ -59,6 +64,7 @@ public final class IdentityProviderView {
                 resolved.set("name_id_formats", IdentityProviderJson.strings(saml.resolved().nameIdFormats()));
                 saml.resolved().validUntil().ifPresent(v -> resolved.put("valid_until", v.toString()));
                 saml.resolved().fetchedAt().ifPresent(v -> resolved.put("fetched_at", v.toString()));
+                resolved.put("want_authn_requests_signed", saml.resolved().wantAuthnRequestsSigned());
                 ArrayNode certs = o.putArray("certificates");
                 samlWarnings(saml, now, certs, warnings);
             }

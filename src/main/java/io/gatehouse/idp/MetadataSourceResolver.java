@@ -62,7 +62,7 @@ class MetadataSourceResolver implements SourceResolver {
                                 new SamlEndpoint(SamlBinding.HTTP_POST, s, Optional.empty())))
                         .orElse(List.of());
                 yield new ResolvedSamlIdp(m.entityId(), sso, slo, m.trust(), List.of(), Optional.empty(),
-                        Optional.empty(), Optional.empty());
+                        Optional.empty(), Optional.empty(), false);
             }
         };
     }
@@ -88,7 +88,7 @@ class MetadataSourceResolver implements SourceResolver {
         }
         return new ResolvedSamlIdp(Optional.of(metadata.entityId()), metadata.singleSignOnServices(),
                 metadata.singleLogoutServices(), new CertificateTrust.Pinned(pems), metadata.nameIdFormats(),
-                metadata.validUntil(), metadata.cacheDuration(), fetchedAt);
+                metadata.validUntil(), metadata.cacheDuration(), fetchedAt, metadata.wantAuthnRequestsSigned());
     }
 
     @Override

@@ -21,6 +21,11 @@ public record SamlSettings(SamlSource source, ResolvedSamlIdp resolved, SamlOpti
         return Protocol.SAML;
     }
 
+    /** Whether AuthnRequests are signed: as the admin set it, else as the IdP's metadata asks (WantAuthnRequestsSigned). */
+    public boolean signsAuthnRequests() {
+        return options.signAuthnRequests().orElse(resolved.wantAuthnRequestsSigned());
+    }
+
     /** Where the IdP's entity ID, endpoints and certificates come from. */
     public sealed interface SamlSource {
         /** Metadata XML pasted or uploaded by the admin. */
@@ -54,10 +59,11 @@ public record SamlSettings(SamlSource source, ResolvedSamlIdp resolved, SamlOpti
         }
     }
 
-    /** What the source says about the IdP. */
+    /** What the source says about the IdP; an IdP entered by hand asks for nothing (wantAuthnRequestsSigned false). */
     public record ResolvedSamlIdp(Optional<String> entityId, List<SamlEndpoint> ssoServices, List<SamlEndpoint> sloServices,
                                   CertificateTrust trust, List<String> nameIdFormats, Optional<Instant> validUntil,
-                                  Optional<Duration> cacheDuration, Optional<Instant> fetchedAt) {
+                                  Optional<Duration> cacheDuration, Optional<Instant> fetchedAt,
+                                  boolean wantAuthnRequestsSigned) {
         public ResolvedSamlIdp {
             ssoServices = List.copyOf(ssoServices);
             sloServices = List.copyOf(sloServices);
@@ -74,8 +80,11 @@ public record SamlSettings(SamlSource source, ResolvedSamlIdp resolved, SamlOpti
         }
     }
 
-    /** The sign-in options; secure defaults live here. */
-    public record SamlOptions(SamlBinding ssoBinding, boolean signAuthnRequests, boolean wantAssertionsSigned,
+    /**
+     * The sign-in options; secure defaults live here. {@code signAuthnRequests} is empty unless the
+     * admin set it: the IdP's metadata then decides ({@link SamlSettings#signsAuthnRequests()}).
+     */
+    public record SamlOptions(SamlBinding ssoBinding, Optional<Boolean> signAuthnRequests, boolean wantAssertionsSigned,
                               boolean wantResponseSigned, Optional<String> nameIdFormat,
                               boolean disableRequestedAuthnContext, boolean allowIdpInitiated, boolean allowSha1,
                               boolean forceAuthn, SignatureAlgorithm signatureAlgorithm, int clockSkewSeconds,

@@ -46,6 +46,37 @@ public final class ProfileMapper {
     private ProfileMapper() {
     }
 
+    /**
+     * The attribute names (lower case) of which the profile takes one value: the defaults of the
+     * single-valued fields and the sources of attribute mappers into them. Groups, roles and teams
+     * read every value, so an attribute that an IdP splits over several elements is still one list.
+     */
+    public static Set<String> singleValueSources(List<Mapper> mappers) {
+        Set<String> out = new LinkedHashSet<>();
+        for (List<String> names : List.of(EMAIL, EMAIL_VERIFIED, GIVEN_NAME, FAMILY_NAME, DISPLAY_NAME, FALLBACK_NAME,
+                USERNAME)) {
+            names.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
+        }
+        for (Mapper m : mappers) {
+            if (m.type() == Mapper.MapperType.ATTRIBUTE && !m.target().equals("groups")) {
+                m.source().ifPresent(s -> out.add(s.toLowerCase(Locale.ROOT)));
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    /** The attribute names (lower case) the profile may take the email from: the defaults and email mappers' sources. */
+    public static Set<String> emailSources(List<Mapper> mappers) {
+        Set<String> out = new LinkedHashSet<>();
+        EMAIL.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
+        for (Mapper m : mappers) {
+            if (m.type() == Mapper.MapperType.ATTRIBUTE && m.target().equals("email")) {
+                m.source().ifPresent(s -> out.add(s.toLowerCase(Locale.ROOT)));
+            }
+        }
+        return Set.copyOf(out);
+    }
+
     public static NormalizedProfile map(IdentityProvider idp, BrokeredIdentity identity) {
         return map(idp.mappers(), identity);
     }

@@ -64,8 +64,7 @@ class AcsController {
         }
         IdentityProvider idp = found.get();
         if (samlResponse == null || samlResponse.isBlank()) {
-            return outcomes.failed(idp.org(), found, alias, SignInFailure.of("saml.response_missing",
-                    "No SAMLResponse was posted", "The identity provider must post the response with HTTP-POST."));
+            return outcomes.failed(idp.org(), found, alias, failure(SamlRejectReason.RESPONSE_MISSING, ""));
         }
         Optional<SignInAttempt> attempt = Optional.ofNullable(relayState).filter(r -> r.length() <= MAX_RELAY_STATE)
                 .flatMap(r -> attempts.claim(r, now));
@@ -93,11 +92,10 @@ class AcsController {
         }
         return switch (result) {
             case SamlValidationResult.Rejected r -> outcomes.failed(idp.org(), Optional.of(idp), alias,
-                    new SignInFailure(r.reason().code(), r.reason().title(), r.reason().hint(), r.detail()));
+                    failure(r.reason(), r.detail()));
             case SamlValidationResult.Accepted a -> {
                 if (!replays.firstUse(idp.id(), a.identity().assertionId(), a.identity().expiresAt(), now)) {
-                    yield outcomes.failed(idp.org(), Optional.of(idp), alias, new SignInFailure("saml.replayed",
-                            "This assertion was already used", "A response can be used once; sign in again.",
+                    yield outcomes.failed(idp.org(), Optional.of(idp), alias, failure(SamlRejectReason.REPLAYED,
                             "assertion " + a.identity().assertionId()));
                 }
                 yield outcomes.succeeded(idp, brokered(idp, a.identity()), attempt);
@@ -112,9 +110,13 @@ class AcsController {
         // only existing keys matter here: nothing can have been encrypted to a key not yet made
         List<PrivateKey> keys = new ArrayList<>(spKeys.privateKeys(idp.id(), SpKeys.Use.ENCRYPTION));
         idp.secrets().decryptionPrivateKey().ifPresent(k -> keys.add(PrivateKeys.parsePem(k.value())));
-        SamlExpectation expected = SamlExpectation.of(saml, sp.entityId(), sp.acsUrl(),
-                attempt.map(SignInAttempt::requestId), keys, now);
+        SamlExpectation expected = SamlExpectation.of(saml, idp.mappers(), sp.entityId(), sp.acsUrl(),
+                attempt.map(a -> new SamlExpectation.SentRequest(a.requestId(), a.createdAt())), keys, now);
         return validator.validate(samlResponse, expected);
+    }
+
+    private static SignInFailure failure(SamlRejectReason reason, String detail) {
+        return new SignInFailure(reason.code(), reason.title(), reason.hint(), detail);
     }
 
     static BrokeredIdentity brokered(IdentityProvider idp, SamlIdentity s) {

@@ -8,6 +8,7 @@ import io.gatehouse.saml.internal.AssertionChecks;
 import io.gatehouse.saml.internal.AssertionDecrypter;
 import io.gatehouse.saml.internal.AssertionShape;
 import io.gatehouse.saml.internal.Checked;
+import io.gatehouse.saml.internal.Defects;
 import io.gatehouse.saml.internal.IdentityReader;
 import io.gatehouse.saml.internal.ResponseChecks;
 import io.gatehouse.saml.internal.ResponseDecoder;
@@ -30,12 +31,8 @@ public final class SamlResponseValidator {
 
     public SamlValidationResult validate(String samlResponse, SamlExpectation expected) {
         Objects.requireNonNull(expected, "expected");
-        try {
-            return run(samlResponse, expected);
-        } catch (RuntimeException e) {
-            // every known failure is a Rejected already; this is the promise that nothing escapes
-            return new Rejected(SamlRejectReason.MALFORMED, "the response could not be processed");
-        }
+        return Defects.contained("SAML Response", () -> run(samlResponse, expected),
+                () -> new Rejected(SamlRejectReason.INTERNAL_ERROR, "checking the response failed unexpectedly"));
     }
 
     private static SamlValidationResult run(String samlResponse, SamlExpectation expected) {
@@ -99,12 +96,17 @@ public final class SamlResponseValidator {
         // 7-9. from here on only `response` and `assertion`, the verified elements, are read
         Element verifiedAssertion = assertion;
         boolean responseSigned = responseSigner.isPresent();
+        Optional<Instant> sentAt = expected.request().map(SamlExpectation.SentRequest::sentAt);
         Optional<Rejected> refused = firstOf(
                 () -> AssertionShape.check(verifiedAssertion),
                 () -> ResponseChecks.issuer(response, expected),
                 () -> AssertionChecks.issuer(verifiedAssertion, expected),
-                () -> ResponseChecks.destination(response, responseSigned, expected),
-                () -> ResponseChecks.inResponseTo(response, expected));
+                () -> ResponseChecks.destination(response, "Response", responseSigned, expected.acsUrl()),
+                () -> ResponseChecks.inResponseTo(response, expected),
+                () -> ResponseChecks.issueInstant(response, "Response", sentAt, expected.now(),
+                        expected.clockSkewSeconds()),
+                () -> ResponseChecks.issueInstant(verifiedAssertion, "Assertion", sentAt, expected.now(),
+                        expected.clockSkewSeconds()));
         if (refused.isPresent()) {
             return refused.get();
         }

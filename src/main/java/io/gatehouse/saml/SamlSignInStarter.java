@@ -62,7 +62,7 @@ class SamlSignInStarter implements io.gatehouse.signin.SignInStarter {
                 endpoint.get().location(), sp.acsUrl(), sp.entityId(), options.nameIdFormat(), options.forceAuthn(),
                 !options.disableRequestedAuthnContext()));
         Optional<KeyAndCertificate> signer = Optional.empty();
-        if (options.signAuthnRequests()) {
+        if (saml.signsAuthnRequests()) {
             // keys are normally assigned in the background right after creation; never send unsigned instead
             spKeys.ensure(idp.id(), now);
             signer = Optional.of(spKeys.active(idp.id(), SpKeys.Use.SIGNING)

@@ -130,7 +130,7 @@ class SpMetadataController {
         List<String> formats = saml.options().nameIdFormat().map(List::of)
                 .orElse(List.of(NameIdFormats.EMAIL, NameIdFormats.PERSISTENT, NameIdFormats.UNSPECIFIED));
         String xml = writer.write(new SpMetadata(sp.entityId(), sp.acsUrl(), sp.sloUrl(), signing, encryption,
-                saml.options().signAuthnRequests(), saml.options().wantAssertionsSigned(), formats, Optional.empty()));
+                saml.signsAuthnRequests(), saml.options().wantAssertionsSigned(), formats, Optional.empty()));
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_TYPE, SAML_METADATA)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"" + idp.alias().value() + "-sp-metadata.xml\"")

@@ -345,6 +345,61 @@ abstract class SamlRegistryApiTests extends ApiTest {
     }
 
     @Test
+    void signAuthnRequestsFollowsTheMetadataUnlessTheAdminSetsIt() {
+        // Keycloak's realm descriptor asks for signed requests; Okta's does not
+        Reply keycloak = api.post(base(), key, fromMetadata("keycloak",
+                TestIdpMetadata.keycloak("https://kc.acme.com/realms/acme", SIGNING)));
+        assertThat(keycloak.status()).as(keycloak.text()).isEqualTo(201);
+        assertThat(keycloak.json().at("/saml/sign_authn_requests").asBoolean()).isTrue();
+        assertThat(keycloak.json().at("/saml/idp/want_authn_requests_signed").asBoolean()).isTrue();
+        assertThat(api.get("/sso/" + org + "/keycloak/saml/metadata", null).text()).contains("AuthnRequestsSigned=\"true\"");
+        assertThat(loginQuery("keycloak")).contains("SigAlg=", "Signature=");
+        Reply okta = api.post(base(), key, fromMetadata("okta", TestIdpMetadata.okta("http://www.okta.com/exk1", SIGNING)));
+        assertThat(okta.json().at("/saml/sign_authn_requests").asBoolean()).isFalse();
+        assertThat(loginQuery("okta")).doesNotContain("Signature=");
+
+        // a change elsewhere keeps following the metadata; an explicit value wins; null follows it again
+        assertThat(api.patch(base() + "/keycloak", key, ApiClient.parse("{\"display_name\": \"Keycloak\"}")).json()
+                .at("/saml/sign_authn_requests").asBoolean()).isTrue();
+        Reply off = api.patch(base() + "/keycloak", key, ApiClient.parse("{\"saml\": {\"sign_authn_requests\": false}}"));
+        assertThat(off.status()).as(off.text()).isEqualTo(200);
+        assertThat(off.json().at("/saml/sign_authn_requests").asBoolean()).isFalse();
+        assertThat(loginQuery("keycloak")).doesNotContain("Signature=");
+        assertThat(api.patch(base() + "/keycloak", key, ApiClient.parse("{\"saml\": {\"sign_authn_requests\": null}}"))
+                .json().at("/saml/sign_authn_requests").asBoolean()).isTrue();
+        Reply on = api.patch(base() + "/okta", key, ApiClient.parse("{\"saml\": {\"sign_authn_requests\": true}}"));
+        assertThat(on.json().at("/saml/sign_authn_requests").asBoolean()).isTrue();
+        assertThat(loginQuery("okta")).contains("Signature=");
+    }
+
+    @Test
+    void aProviderStoredBeforeTheMetadataDecidedFollowsItFromItsNextResolution() {
+        Reply created = api.post(base(), key, fromMetadata("legacy",
+                TestIdpMetadata.keycloak("https://kc.acme.com/realms/legacy", SIGNING)));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        // as rows were stored until now: the flag always written (false by default), nothing resolved about it
+        ObjectNode legacy = (ObjectNode) ApiClient.parse(jdbc.sql("select config from identity_providers where id = ?")
+                .param(id).query(String.class).single());
+        ((ObjectNode) legacy.get("saml")).put("sign_authn_requests", false);
+        ((ObjectNode) legacy.at("/saml/resolved")).remove("want_authn_requests_signed");
+        jdbc.sql("update identity_providers set config = ? where id = ?").params(legacy.toString(), id).update();
+
+        Reply refreshed = api.post(base() + "/legacy/refresh-metadata", key, ApiClient.object());
+        assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+        assertThat(refreshed.json().at("/saml/sign_authn_requests").asBoolean()).isTrue();
+        assertThat(jdbc.sql("select config from identity_providers where id = ?").param(id).query(String.class)
+                .single()).doesNotContain("\"sign_authn_requests\"");
+    }
+
+    /** The query of the redirect that starts a sign-in at the provider. */
+    private String loginQuery(String alias) {
+        Reply login = api.get("/sso/" + org + "/" + alias + "/login", null);
+        assertThat(login.status()).as(login.text()).isEqualTo(302);
+        return java.net.URI.create(login.header("Location")).getRawQuery();
+    }
+
+    @Test
     void patchSwitchesTheSourceAndKeepsTheRest() {
         assertThat(api.post(base(), key, fromMetadata("switch", TestIdpMetadata.okta("https://one", SIGNING))).status())
                 .isEqualTo(201);

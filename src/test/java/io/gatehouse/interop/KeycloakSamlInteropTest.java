@@ -285,14 +285,16 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
     }
 
     @Test
-    void aClientImportedIntoKeycloakFromGatehousesSpMetadataWorks() {
-        // signed AuthnRequests, so the metadata announces them and carries both certificates
+    void aClientImportedIntoKeycloakFromGatehousesSpMetadataWorksWithNoFlagSetByHand() {
+        // registered by metadata URL alone: Keycloak's descriptor asks for signed AuthnRequests
+        // (WantAuthnRequestsSigned), so Gatehouse signs them and its SP metadata says so
         ObjectNode body = ApiClient.parse("""
                 {"alias": "keycloak", "display_name": "Keycloak", "protocol": "saml",
                  "logout_redirect_url": "%s/signed-out",
-                 "saml": {"metadata_url": "%s", "sign_authn_requests": true}}""".formatted(APP,
-                keycloak.samlDescriptorUrl(REALM)));
-        JsonNode sp = createIdp(org, key, body).get("sp");
+                 "saml": {"metadata_url": "%s"}}""".formatted(APP, keycloak.samlDescriptorUrl(REALM)));
+        JsonNode created = createIdp(org, key, body);
+        JsonNode sp = created.get("sp");
+        assertThat(created.at("/saml/sign_authn_requests").asBoolean()).isTrue();
         Reply metadata = api.get("/sso/" + org + "/keycloak/saml/metadata", null);
         assertThat(metadata.status()).isEqualTo(200);
 
@@ -310,6 +312,7 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
 
         BrowserSession browser = browser();
         assertSignedIn(signIn(browser));
+        assertThat(query(browser.visited().get(1))).containsKeys("SigAlg", "Signature");
         signOut(browser);
     }
 

@@ -446,21 +446,40 @@ class SamlResponseValidatorAttackTests {
         }
 
         @Test
-        void mutatedResponsesNeverThrow() {
+        void mutatedResponsesAreNeverAccepted() {
             String xml = response().signResponse(Signing.with(IDP)).encryptFor(SP.certificate()).xml();
+            accepted(TestSamlResponses.base64(xml), expectation().decryptionKeys(SP.privateKey()));
+            byte[] original = xml.getBytes(StandardCharsets.UTF_8);
+            // every byte from the Response's start tag on is signed or is the signature itself, except
+            // the KeyInfo that only names the signer (pinned trust never verifies with it): flips there
+            // may be harmless, flips anywhere else must never pass
+            int from = xml.indexOf("<saml2p:Response");
+            int keyInfoStart = xml.indexOf("<ds:KeyInfo", xml.indexOf("<ds:SignatureValue"));
+            int keyInfoEnd = xml.indexOf("</ds:KeyInfo>", keyInfoStart) + "</ds:KeyInfo>".length();
+            assertThat(from).isPositive();
+            assertThat(keyInfoStart).isGreaterThan(from);
             Random random = new Random(42);
+            int refused = 0;
             for (int i = 0; i < 300; i++) {
-                byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-                int cut = i % 3 == 0 ? random.nextInt(bytes.length) : bytes.length;
+                byte[] bytes = original.clone();
+                int cut = i % 3 == 0 ? from + random.nextInt(bytes.length - from) : bytes.length;
                 for (int flips = 0; flips < 3; flips++) {
-                    int at = random.nextInt(bytes.length);
+                    int at;
+                    do {
+                        at = from + random.nextInt(bytes.length - from);
+                    } while (at >= keyInfoStart && at < keyInfoEnd);
                     bytes[at] = (byte) (bytes[at] ^ (1 << random.nextInt(7)));
                 }
                 String posted = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, cut));
                 SamlValidationResult result = validator.validate(posted,
                         expectation().decryptionKeys(SP.privateKey()).build());
-                assertThat(result).isNotNull();
+                int mutation = i;
+                assertThat(result).as("mutation %d", mutation).isInstanceOfSatisfying(Rejected.class,
+                        r -> assertThat(r.reason()).as("mutation %d: %s", mutation, r.detail())
+                                .isNotEqualTo(SamlRejectReason.INTERNAL_ERROR));
+                refused++;
             }
+            assertThat(refused).isEqualTo(300);
         }
     }
 
@@ -537,9 +556,29 @@ class SamlResponseValidatorAttackTests {
         @Test
         void signedResponseWithoutDestination() {
             accepted(response().destination(null).base64(), expectation());
+            accepted(response().signResponse(Signing.with(IDP)).base64(), expectation());
 
             rejected(response().destination(null).signResponse(Signing.with(IDP)).base64(), expectation(),
+                    SamlRejectReason.DESTINATION_MISSING);
+        }
+
+        @Test
+        void emptyDestinationIsNotThisAcsUrl() {
+            accepted(response().destination(null).base64(), expectation());
+
+            rejected(response().destination("").base64(), expectation(), SamlRejectReason.DESTINATION_MISMATCH);
+            rejected(response().destination("").signResponse(Signing.with(IDP)).base64(), expectation(),
                     SamlRejectReason.DESTINATION_MISMATCH);
+        }
+
+        @Test
+        void destinationDifferingOnlyInCaseOrATrailingSlash() {
+            accepted(response().signResponse(Signing.with(IDP)).base64(), expectation());
+
+            rejected(response().destination(TestSamlResponses.ACS_URL + "/").signResponse(Signing.with(IDP)).base64(),
+                    expectation(), SamlRejectReason.DESTINATION_MISMATCH);
+            rejected(response().destination(TestSamlResponses.ACS_URL.toUpperCase(java.util.Locale.ROOT))
+                    .signResponse(Signing.with(IDP)).base64(), expectation(), SamlRejectReason.DESTINATION_MISMATCH);
         }
 
         @Test
@@ -660,6 +699,220 @@ class SamlResponseValidatorAttackTests {
             Rejected r = rejected(response().assertionIssuer(longIssuer).base64(), expectation(),
                     SamlRejectReason.ISSUER_MISMATCH);
             assertThat(r.detail()).hasSizeLessThan(600).doesNotContain("<");
+        }
+    }
+
+    /** The Web Browser SSO profile and the core spec, held strictly: each refusal with its own reason. */
+    @Nested
+    class StrictProfile {
+        private static final String INCLUSIVE_WITH_COMMENTS =
+                "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
+        private static final String EXCLUSIVE_WITH_COMMENTS = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
+
+        @Test
+        void responseIssuedInTheFutureBeyondTheSkew() {
+            Signing signed = Signing.with(IDP);
+            accepted(response().responseIssueInstant(now.plusSeconds(60)).signResponse(signed).base64(),
+                    expectation().clockSkewSeconds(60));
+
+            rejected(response().responseIssueInstant(now.plusSeconds(61)).signResponse(signed).base64(),
+                    expectation().clockSkewSeconds(60), SamlRejectReason.ISSUED_IN_FUTURE);
+        }
+
+        @Test
+        void assertionIssuedInTheFutureBeyondTheSkew() {
+            accepted(response().assertionIssueInstant(now.plusSeconds(60)).base64(), expectation().clockSkewSeconds(60));
+
+            rejected(response().assertionIssueInstant(now.plusSeconds(61)).base64(), expectation().clockSkewSeconds(60),
+                    SamlRejectReason.ISSUED_IN_FUTURE);
+        }
+
+        @Test
+        void assertionIssuedBeforeTheRequestItAnswers() {
+            // an assertion the IdP made for an earlier sign-in, still inside its (long) validity windows
+            Instant sent = now.minusSeconds(30);
+            ExpectationBuilder expected = expectation().requestSentAt(sent).clockSkewSeconds(60);
+            accepted(response().assertionIssueInstant(sent.minusSeconds(60)).base64(), expected);
+
+            rejected(response().assertionIssueInstant(sent.minusSeconds(61)).base64(), expected,
+                    SamlRejectReason.ISSUED_BEFORE_REQUEST);
+            rejected(response().assertionIssueInstant(now.minus(java.time.Duration.ofDays(7))).base64(), expected,
+                    SamlRejectReason.ISSUED_BEFORE_REQUEST);
+        }
+
+        @Test
+        void responseIssuedBeforeTheRequestItAnswers() {
+            Instant sent = now.minusSeconds(30);
+            ExpectationBuilder expected = expectation().requestSentAt(sent).clockSkewSeconds(60);
+            accepted(response().responseIssueInstant(sent.minusSeconds(60)).signResponse(Signing.with(IDP)).base64(),
+                    expected);
+
+            rejected(response().responseIssueInstant(sent.minusSeconds(61)).signResponse(Signing.with(IDP)).base64(),
+                    expected, SamlRejectReason.ISSUED_BEFORE_REQUEST);
+        }
+
+        @Test
+        void unsolicitedResponseOlderThanTheUnsolicitedBound() {
+            ExpectationBuilder idpInitiated = expectation().inResponseTo(null).allowIdpInitiated(true)
+                    .clockSkewSeconds(60);
+            Instant oldest = now.minus(SamlExpectation.UNSOLICITED_MAX_AGE).minusSeconds(60);
+            accepted(TestSamlResponses.okta(IDP, null, now).assertionIssueInstant(oldest).base64(), idpInitiated);
+
+            rejected(TestSamlResponses.okta(IDP, null, now).assertionIssueInstant(oldest.minusSeconds(1)).base64(),
+                    idpInitiated, SamlRejectReason.ISSUED_TOO_LONG_AGO);
+            rejected(TestSamlResponses.okta(IDP, null, now).responseIssueInstant(oldest.minusSeconds(1))
+                    .signResponse(Signing.with(IDP)).base64(), idpInitiated, SamlRejectReason.ISSUED_TOO_LONG_AGO);
+        }
+
+        @Test
+        void missingOrUnreadableIssueInstant() {
+            accepted(response().base64(), expectation());
+
+            Document doc = TestSamlResponses.parse(response().signAssertion(null).xml());
+            TestSamlResponses.find(doc, SAML, "Assertion").removeAttribute("IssueInstant");
+            TestSamlResponses.sign(TestSamlResponses.find(doc, SAML, "Assertion"), Signing.with(IDP));
+            rejected(encode(doc), expectation(), SamlRejectReason.MALFORMED);
+        }
+
+        @Test
+        void twoAuthnStatements() {
+            accepted(signedAfter(response(), doc -> { }), expectation());
+
+            // which authentication (and which SessionIndex) counts would be ambiguous
+            rejected(signedAfter(response(), doc -> {
+                Element authn = TestSamlResponses.find(doc, SAML, "AuthnStatement");
+                Element second = (Element) authn.cloneNode(true);
+                second.setAttribute("SessionIndex", "_other-session");
+                authn.getParentNode().insertBefore(second, authn.getNextSibling());
+            }), expectation(), SamlRejectReason.AUTHN_STATEMENT_COUNT);
+        }
+
+        @Test
+        void anAttributeTheProfileReadsOneValueFromRepeated() {
+            // groups split over several elements, as Keycloak's group mapper sends them, still merge
+            SamlIdentity merged = accepted(signedAfter(response(), doc -> repeat(doc, "groups", "Admins")),
+                    expectation());
+            assertThat(merged.groups()).containsExactly("Everyone", "Engineering", "Admins");
+
+            rejected(signedAfter(response().attribute("email", "alice@acme.example"),
+                    doc -> repeat(doc, "email", "ceo@acme.example")), expectation(), SamlRejectReason.ATTRIBUTE_REPEATED);
+            rejected(signedAfter(response(), doc -> repeat(doc, "firstName", "Eve")), expectation(),
+                    SamlRejectReason.ATTRIBUTE_REPEATED);
+            // in another AttributeStatement, and under another case of the name, just the same
+            rejected(signedAfter(response(), doc -> {
+                Element statement = TestSamlResponses.find(doc, SAML, "AttributeStatement");
+                Element second = (Element) statement.cloneNode(false);
+                statement.getParentNode().appendChild(second);
+                second.appendChild(attribute(doc, "LASTNAME", "Mallory"));
+            }), expectation(), SamlRejectReason.ATTRIBUTE_REPEATED);
+        }
+
+        @Test
+        void anAttributeAMapperReadsRepeated() {
+            io.gatehouse.idp.Mapper department = new io.gatehouse.idp.Mapper("department",
+                    io.gatehouse.idp.Mapper.MapperType.ATTRIBUTE, java.util.Optional.of("department"),
+                    "custom.department", java.util.Map.of(), java.util.Optional.empty(), 0);
+            String twice = signedAfter(response().attribute("department", "Sales"), doc -> repeat(doc, "department",
+                    "Finance"));
+            accepted(twice, expectation());
+            accepted(signedAfter(response().attribute("department", "Sales"), doc -> { }),
+                    expectation().mappers(department));
+
+            rejected(twice, expectation().mappers(department), SamlRejectReason.ATTRIBUTE_REPEATED);
+        }
+
+        @Test
+        void nameIdQualifiedForAnotherServiceProvider() {
+            accepted(response().spNameQualifier(TestSamlResponses.SP_ENTITY_ID).base64(), expectation());
+
+            rejected(response().spNameQualifier("https://other-sp.example/saml").base64(), expectation(),
+                    SamlRejectReason.NAME_ID_QUALIFIER_MISMATCH);
+            rejected(response().spNameQualifier("").base64(), expectation(),
+                    SamlRejectReason.NAME_ID_QUALIFIER_MISMATCH);
+        }
+
+        @Test
+        void issuerWithAFormatOtherThanEntity() {
+            accepted(response().issuerFormat(null).base64(), expectation());
+            accepted(response().base64(), expectation());
+
+            rejected(response().issuerFormat(TestSamlResponses.EMAIL_FORMAT).base64(), expectation(),
+                    SamlRejectReason.ISSUER_FORMAT_REFUSED);
+            rejected(response().issuerFormat("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified")
+                    .signResponse(Signing.with(IDP)).base64(), expectation(), SamlRejectReason.ISSUER_FORMAT_REFUSED);
+        }
+
+        @Test
+        void canonicalizationWithComments() {
+            accepted(response().base64(), expectation());
+
+            for (String withComments : new String[] {EXCLUSIVE_WITH_COMMENTS, INCLUSIVE_WITH_COMMENTS}) {
+                rejected(response().signAssertion(Signing.with(IDP).canonicalization(withComments)).base64(),
+                        expectation(), SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+                rejected(response().signAssertion(Signing.with(IDP).referenceCanonicalization(withComments)).base64(),
+                        expectation(), SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+                rejected(response().signAssertion(null).signResponse(Signing.with(IDP).canonicalization(withComments))
+                        .base64(), expectation().wantAssertionsSigned(false), SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+            }
+        }
+
+        @Test
+        void nameIdWithSurroundingWhitespaceOrControlCharacters() {
+            assertThat(accepted(response().base64(), expectation()).nameId()).isEqualTo("alice@acme.example");
+            assertThat(accepted(response().nameId("alice smith", TestSamlResponses.EMAIL_FORMAT).base64(),
+                    expectation()).nameId()).isEqualTo("alice smith");
+
+            for (String padded : new String[] {" alice@acme.example", "alice@acme.example\n", "\talice@acme.example",
+                    "alice@acme.example\u00a0", "alice\u0085@acme.example", "alice@acme.example\u200b",
+                    "\u202ealice@acme.example", "alice\u2028@acme.example"}) {
+                rejected(response().nameId(padded, TestSamlResponses.EMAIL_FORMAT).base64(), expectation(),
+                        SamlRejectReason.NAME_ID_NOT_EXACT);
+            }
+        }
+
+        @Test
+        void emailWithSurroundingWhitespaceOrControlCharacters() {
+            assertThat(accepted(response().attribute("email", "alice@acme.example").base64(), expectation()).email())
+                    .contains("alice@acme.example");
+
+            rejected(response().attribute("email", "alice@acme.example ").base64(), expectation(),
+                    SamlRejectReason.EMAIL_NOT_EXACT);
+            rejected(response().attribute("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+                    "\nceo@acme.example").base64(), expectation(), SamlRejectReason.EMAIL_NOT_EXACT);
+        }
+
+        @Test
+        void anEmailAMapperReadsWithSurroundingWhitespace() {
+            io.gatehouse.idp.Mapper corpMail = new io.gatehouse.idp.Mapper("email", io.gatehouse.idp.Mapper.MapperType.ATTRIBUTE,
+                    java.util.Optional.of("corpMail"), "email", java.util.Map.of(), java.util.Optional.empty(), 0);
+            String padded = response().attribute("corpMail", " ceo@acme.example").base64();
+            accepted(padded, expectation());
+            accepted(response().attribute("corpMail", "alice@acme.example").base64(), expectation().mappers(corpMail));
+
+            rejected(padded, expectation().mappers(corpMail), SamlRejectReason.EMAIL_NOT_EXACT);
+        }
+
+        /** The response with its assertion changed by {@code change} before the IdP signs it. */
+        private String signedAfter(Builder builder, java.util.function.Consumer<Document> change) {
+            Document doc = TestSamlResponses.parse(builder.signAssertion(null).xml());
+            change.accept(doc);
+            TestSamlResponses.sign(TestSamlResponses.find(doc, SAML, "Assertion"), Signing.with(IDP));
+            return encode(doc);
+        }
+
+        /** A second Attribute element of that name, after the first. */
+        private void repeat(Document doc, String name, String value) {
+            Element statement = TestSamlResponses.find(doc, SAML, "AttributeStatement");
+            statement.appendChild(attribute(doc, name, value));
+        }
+
+        private Element attribute(Document doc, String name, String value) {
+            Element attribute = doc.createElementNS(SAML, "saml2:Attribute");
+            attribute.setAttribute("Name", name);
+            Element v = doc.createElementNS(SAML, "saml2:AttributeValue");
+            v.setTextContent(value);
+            attribute.appendChild(v);
+            return attribute;
         }
     }
 }

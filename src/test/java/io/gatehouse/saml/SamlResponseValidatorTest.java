@@ -186,12 +186,12 @@ class SamlResponseValidatorTest {
         var settings = new io.gatehouse.idp.SamlSettings(new io.gatehouse.idp.SamlSettings.SamlSource.MetadataXml("<x/>"),
                 new io.gatehouse.idp.SamlSettings.ResolvedSamlIdp(Optional.of(IDP_ENTITY_ID), List.of(), List.of(),
                         new io.gatehouse.idp.SamlSettings.CertificateTrust.Pinned(List.of(TestCertificates.pem(IDP.certificate()))),
-                        List.of(), Optional.empty(), Optional.empty(), Optional.empty()),
-                new io.gatehouse.idp.SamlSettings.SamlOptions(io.gatehouse.idp.saml.SamlBinding.HTTP_POST, false, true,
+                        List.of(), Optional.empty(), Optional.empty(), Optional.empty(), false),
+                new io.gatehouse.idp.SamlSettings.SamlOptions(io.gatehouse.idp.saml.SamlBinding.HTTP_POST, Optional.empty(), true,
                         false, Optional.empty(), false, false, false, false,
                         io.gatehouse.idp.saml.SignatureAlgorithm.RSA_SHA256, 60, 86_400, Optional.empty()));
-        SamlExpectation expected = SamlExpectation.of(settings, SP_ENTITY_ID, ACS_URL, Optional.of(REQUEST),
-                List.of(SP.privateKey()), now);
+        SamlExpectation expected = SamlExpectation.of(settings, List.of(), SP_ENTITY_ID, ACS_URL,
+                Optional.of(new SamlExpectation.SentRequest(REQUEST, now.minusSeconds(10))), List.of(SP.privateKey()), now);
 
         accepted(TestSamlResponses.okta(IDP, REQUEST, now).base64(), expected);
         assertThat(expected.toString()).contains("1 redacted").doesNotContain("modulus");

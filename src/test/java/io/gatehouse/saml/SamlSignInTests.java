@@ -182,6 +182,20 @@ abstract class SamlSignInTests extends ApiTest {
     }
 
     @Test
+    void anAssertionIssuedBeforeTheSignInStartedIsRefused() throws Exception {
+        Started twin = startRedirect("okta");
+        Reply accepted = postAcs("okta", response("okta", twin.requestId()).base64(), twin.relayState());
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+
+        // made for this request's ID, but issued ten minutes before the request was sent
+        Started started = startRedirect("okta");
+        Reply r = postAcs("okta", response("okta", started.requestId())
+                .assertionIssueInstant(Instant.now().minusSeconds(600)).base64(), started.relayState());
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(lastSignInEvent().at("/details/reason").asString()).isEqualTo("saml.issued_before_request");
+    }
+
+    @Test
     void aFailureGoesToTheErrorUrlWithTheReasonCodeOnly() throws Exception {
         assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key,
                 ApiClient.parse("{\"error_url\": \"https://app.acme.example/sso-error\"}")).status()).isEqualTo(200);
@@ -406,7 +420,7 @@ abstract class SamlSignInTests extends ApiTest {
                 TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
         Reply f = postSlo("SAMLRequest", signedLogoutMessage(forged, TestCertificates.valid("attacker")));
         assertThat(f.status()).isEqualTo(400);
-        assertThat(f.text()).contains("saml.signature_invalid");
+        assertThat(f.text()).contains("saml.certificate_untrusted");
         Document twin = io.gatehouse.saml.internal.LogoutXml.request("_l3", Instant.now(), sloUrl,
                 TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
         assertThat(postSlo("SAMLRequest", signedLogoutMessage(twin, IDP)).status()).isEqualTo(302);

@@ -92,30 +92,48 @@ public final class TestSamlResponses {
         XSLT
     }
 
-    /** How to sign one element. */
+    /** How to sign one element: SignedInfo's canonicalization, and the one after enveloped-signature in the reference. */
     public record Signing(KeyAndCertificate key, Optional<X509Certificate> keyInfoCertificate, String algorithm,
-                          String digest, TransformStyle transforms, Optional<String> referenceUri) {
+                          String digest, TransformStyle transforms, Optional<String> referenceUri,
+                          String canonicalization, String referenceCanonicalization) {
         public static Signing with(KeyAndCertificate key) {
             String algorithm = key.privateKey().getAlgorithm().equals("EC") ? ECDSA_SHA256 : RSA_SHA256;
             return new Signing(key, Optional.of(key.certificate()), algorithm,
-                    MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256, TransformStyle.STANDARD, Optional.empty());
+                    MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256, TransformStyle.STANDARD, Optional.empty(),
+                    Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS, Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
         }
 
         public Signing keyInfo(X509Certificate certificate) {
-            return new Signing(key, Optional.ofNullable(certificate), algorithm, digest, transforms, referenceUri);
+            return new Signing(key, Optional.ofNullable(certificate), algorithm, digest, transforms, referenceUri,
+                    canonicalization, referenceCanonicalization);
         }
 
         public Signing algorithm(String signatureAlgorithm, String digestAlgorithm) {
-            return new Signing(key, keyInfoCertificate, signatureAlgorithm, digestAlgorithm, transforms, referenceUri);
+            return new Signing(key, keyInfoCertificate, signatureAlgorithm, digestAlgorithm, transforms, referenceUri,
+                    canonicalization, referenceCanonicalization);
         }
 
         public Signing transforms(TransformStyle style) {
-            return new Signing(key, keyInfoCertificate, algorithm, digest, style, referenceUri);
+            return new Signing(key, keyInfoCertificate, algorithm, digest, style, referenceUri, canonicalization,
+                    referenceCanonicalization);
         }
 
         /** Reference this URI instead of "#" + the signed element's ID. */
         public Signing referenceUri(String uri) {
-            return new Signing(key, keyInfoCertificate, algorithm, digest, transforms, Optional.of(uri));
+            return new Signing(key, keyInfoCertificate, algorithm, digest, transforms, Optional.of(uri),
+                    canonicalization, referenceCanonicalization);
+        }
+
+        /** SignedInfo's CanonicalizationMethod. */
+        public Signing canonicalization(String algorithmUri) {
+            return new Signing(key, keyInfoCertificate, algorithm, digest, transforms, referenceUri, algorithmUri,
+                    referenceCanonicalization);
+        }
+
+        /** The canonicalization transform of the reference, after enveloped-signature. */
+        public Signing referenceCanonicalization(String algorithmUri) {
+            return new Signing(key, keyInfoCertificate, algorithm, digest, transforms, referenceUri, canonicalization,
+                    algorithmUri);
         }
     }
 
@@ -140,6 +158,10 @@ public final class TestSamlResponses {
         private String secondStatusCode;
         private String nameId = "alice@acme.example";
         private String nameIdFormat = EMAIL_FORMAT;
+        private String spNameQualifier;
+        private String issuerFormat = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+        private Instant responseIssueInstant;
+        private Instant assertionIssueInstant;
         private final Map<String, List<String>> attributes = new LinkedHashMap<>();
         private Signing responseSigning;
         private Signing assertionSigning;
@@ -154,6 +176,8 @@ public final class TestSamlResponses {
             this.notOnOrAfter = this.now.plus(Duration.ofMinutes(5));
             this.subjectNotOnOrAfter = this.now.plus(Duration.ofMinutes(5));
             this.authnInstant = this.now.minus(Duration.ofSeconds(2));
+            this.responseIssueInstant = this.now;
+            this.assertionIssueInstant = this.now;
             this.assertionSigning = Signing.with(idp);
             attributes.put("firstName", List.of("Alice"));
             attributes.put("lastName", List.of("Liddell"));
@@ -190,6 +214,12 @@ public final class TestSamlResponses {
         public Builder sessionIndex(String s) { sessionIndex = s; return this; }
         public Builder status(String code, String second) { statusCode = code; secondStatusCode = second; return this; }
         public Builder nameId(String value, String format) { nameId = value; nameIdFormat = format; return this; }
+        /** The NameID's SPNameQualifier (null: left out, as by default). */
+        public Builder spNameQualifier(String value) { spNameQualifier = value; return this; }
+        /** The Format of both Issuers (null: left out; entity by default). */
+        public Builder issuerFormat(String format) { issuerFormat = format; return this; }
+        public Builder responseIssueInstant(Instant t) { responseIssueInstant = t; return this; }
+        public Builder assertionIssueInstant(Instant t) { assertionIssueInstant = t; return this; }
         public Builder noAttributes() { attributes.clear(); return this; }
         public Builder attribute(String name, String... values) { attributes.put(name, List.of(values)); return this; }
         /** Sign the Response (null: leave it unsigned). */
@@ -239,11 +269,12 @@ public final class TestSamlResponses {
                 attrs.append("</saml2:Attribute>");
             });
             return "<saml2:Assertion xmlns:saml2=\"" + SAML + "\" ID=\"" + esc(assertionId) + "\" IssueInstant=\""
-                    + now + "\" Version=\"2.0\">"
-                    + (assertionIssuer == null ? "" : "<saml2:Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">"
+                    + assertionIssueInstant + "\" Version=\"2.0\">"
+                    + (assertionIssuer == null ? "" : "<saml2:Issuer" + attr("Format", issuerFormat) + ">"
                     + esc(assertionIssuer) + "</saml2:Issuer>")
                     + "<saml2:Subject>"
-                    + (nameId == null ? "" : "<saml2:NameID" + attr("Format", nameIdFormat) + ">" + esc(nameId) + "</saml2:NameID>")
+                    + (nameId == null ? "" : "<saml2:NameID" + attr("Format", nameIdFormat)
+                    + attr("SPNameQualifier", spNameQualifier) + ">" + esc(nameId) + "</saml2:NameID>")
                     + "<saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">"
                     + "<saml2:SubjectConfirmationData" + attr("InResponseTo", subjectInResponseTo)
                     + attr("NotOnOrAfter", subjectNotOnOrAfter) + attr("Recipient", recipient) + "/>"
@@ -265,9 +296,9 @@ public final class TestSamlResponses {
             return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                     + "<saml2p:Response xmlns:saml2p=\"" + SAMLP + "\"" + attr("Destination", destination)
                     + " ID=\"" + esc(responseId) + "\"" + attr("InResponseTo", responseInResponseTo)
-                    + " IssueInstant=\"" + now + "\" Version=\"2.0\">"
+                    + " IssueInstant=\"" + responseIssueInstant + "\" Version=\"2.0\">"
                     + (responseIssuer == null ? "" : "<saml2:Issuer xmlns:saml2=\"" + SAML
-                    + "\" Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">" + esc(responseIssuer) + "</saml2:Issuer>")
+                    + "\"" + attr("Format", issuerFormat) + ">" + esc(responseIssuer) + "</saml2:Issuer>")
                     + "<saml2p:Status><saml2p:StatusCode Value=\"" + esc(statusCode) + "\""
                     + (secondStatusCode == null ? "/>" : "><saml2p:StatusCode Value=\"" + esc(secondStatusCode) + "\"/></saml2p:StatusCode>")
                     + "</saml2p:Status>"
@@ -288,13 +319,17 @@ public final class TestSamlResponses {
         private boolean allowIdpInitiated;
         private int clockSkewSeconds = 60;
         private String inResponseTo;
+        private Instant requestSentAt;
         private final List<PrivateKey> decryptionKeys = new ArrayList<>();
+        private List<io.gatehouse.idp.Mapper> mappers = List.of();
         private Instant now;
 
         ExpectationBuilder(X509Certificate idpCertificate, String requestId, Instant now) {
             this.trust = new CertificateTrust.Pinned(List.of(TestCertificates.pem(idpCertificate)));
             this.inResponseTo = requestId;
             this.now = now.truncatedTo(ChronoUnit.SECONDS);
+            // the user took half a minute at the IdP's login page
+            this.requestSentAt = this.now.minusSeconds(30);
         }
 
         public ExpectationBuilder pinned(X509Certificate... certificates) {
@@ -322,11 +357,17 @@ public final class TestSamlResponses {
             decryptionKeys.addAll(List.of(keys));
             return this;
         }
+        /** When the request was sent (30 s before now unless set). */
+        public ExpectationBuilder requestSentAt(Instant v) { requestSentAt = v; return this; }
+        /** The provider's mappers, whose sources the profile reads too (none unless set). */
+        public ExpectationBuilder mappers(io.gatehouse.idp.Mapper... v) { mappers = List.of(v); return this; }
         public ExpectationBuilder now(Instant v) { now = v; return this; }
 
         public SamlExpectation build() {
             return new SamlExpectation(spEntityId, acsUrl, Optional.ofNullable(idpEntityId), trust, wantResponseSigned, wantAssertionsSigned,
-                    allowSha1, allowIdpInitiated, clockSkewSeconds, Optional.ofNullable(inResponseTo), decryptionKeys, now);
+                    allowSha1, allowIdpInitiated, clockSkewSeconds,
+                    Optional.ofNullable(inResponseTo).map(id -> new SamlExpectation.SentRequest(id, requestSentAt)),
+                    decryptionKeys, SamlExpectation.ReadAttributes.of(mappers), now);
         }
     }
 
@@ -335,8 +376,7 @@ public final class TestSamlResponses {
         try {
             Document document = element.getOwnerDocument();
             registerIds(document.getDocumentElement());
-            XMLSignature signature = new XMLSignature(document, "", signing.algorithm(),
-                    Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
+            XMLSignature signature = new XMLSignature(document, "", signing.algorithm(), signing.canonicalization());
             Element issuer = firstChild(element, SAML, "Issuer");
             Node before = issuer != null ? issuer.getNextSibling() : element.getFirstChild();
             element.insertBefore(signature.getElement(), before);
@@ -356,7 +396,7 @@ public final class TestSamlResponses {
                     transforms.addTransform(Transforms.TRANSFORM_XSLT, identityStylesheet(document));
                 }
             }
-            transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
+            transforms.addTransform(signing.referenceCanonicalization());
             signature.addDocument(signing.referenceUri().orElse("#" + element.getAttribute("ID")), transforms,
                     signing.digest());
             if (signing.keyInfoCertificate().isPresent()) {

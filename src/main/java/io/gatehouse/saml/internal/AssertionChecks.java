@@ -18,7 +18,12 @@ public final class AssertionChecks {
     }
 
     public static Optional<Rejected> issuer(Element assertion, SamlExpectation expected) {
-        String issuer = SamlDom.child(assertion, ASSERTION, "Issuer").map(SamlDom::text).orElse("");
+        Optional<Element> element = SamlDom.child(assertion, ASSERTION, "Issuer");
+        Optional<Rejected> format = element.flatMap(e -> ResponseChecks.issuerFormat(e, "Assertion"));
+        if (format.isPresent()) {
+            return format;
+        }
+        String issuer = element.map(SamlDom::text).orElse("");
         if (expected.idpEntityId().isEmpty()) {
             // no entity ID configured: the pinned certificate authenticates the IdP, but an Issuer is still required
             return issuer.isBlank() ? Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH,

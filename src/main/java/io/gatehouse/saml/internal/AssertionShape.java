@@ -24,6 +24,11 @@ public final class AssertionShape {
             return Optional.of(new Rejected(SamlRejectReason.MALFORMED,
                     "the Assertion has more than one Subject or Conditions"));
         }
+        if (SamlDom.children(assertion, ASSERTION, "AuthnStatement").size() > 1) {
+            return Optional.of(new Rejected(SamlRejectReason.AUTHN_STATEMENT_COUNT,
+                    "the Assertion has " + SamlDom.children(assertion, ASSERTION, "AuthnStatement").size()
+                            + " AuthnStatements; exactly one is accepted"));
+        }
         Optional<Element> subject = SamlDom.child(assertion, ASSERTION, "Subject");
         if (subject.isPresent() && SamlDom.children(subject.get(), ASSERTION, "NameID").size() > 1) {
             return Optional.of(new Rejected(SamlRejectReason.MALFORMED, "the Subject has more than one NameID"));

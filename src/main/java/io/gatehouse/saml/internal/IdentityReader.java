@@ -4,10 +4,13 @@ import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 
 import io.gatehouse.saml.SamlExpectation;
 import io.gatehouse.saml.SamlIdentity;
+import io.gatehouse.saml.SamlExpectation.ReadAttributes;
 import io.gatehouse.saml.SamlRejectReason;
+import io.gatehouse.xml.SecureXml;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +33,9 @@ public final class IdentityReader {
     private static final List<String> GROUPS = List.of("groups", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
             "memberOf", "http://schemas.xmlsoap.org/claims/Group");
     private static final Set<String> GROUPS_LOWER_CASE = lowerCase(GROUPS);
+    private static final Set<String> EMAIL_LOWER_CASE = lowerCase(EMAIL);
+    /** The names read here for one value; the profile's own list (in the expectation) adds its defaults and mappers. */
+    private static final Set<String> SINGLE_VALUED = union(EMAIL_LOWER_CASE, lowerCase(FIRST_NAME), lowerCase(LAST_NAME));
 
     private IdentityReader() {
     }
@@ -37,12 +43,24 @@ public final class IdentityReader {
     public static Checked<SamlIdentity> read(Element assertion, Instant expiresAt, SamlExpectation expected) {
         Optional<Element> nameIdElement = SamlDom.child(assertion, ASSERTION, "Subject")
                 .flatMap(s -> SamlDom.child(s, ASSERTION, "NameID"));
-        String nameId = nameIdElement.map(SamlDom::text).orElse("");
+        // the subject is exactly what the IdP signed: never trimmed, never folded
+        String nameId = nameIdElement.map(SecureXml::fullText).orElse("");
         if (nameId.isEmpty()) {
             return Checked.failed(SamlRejectReason.SUBJECT_MISSING, nameIdElement.isEmpty()
                     ? "the Subject has no NameID (encrypted NameIDs are not supported)" : "the NameID is empty");
         }
-        String format = nameIdElement.flatMap(n -> SamlDom.attribute(n, "Format")).orElse(UNSPECIFIED);
+        if (!exact(nameId)) {
+            return Checked.failed(SamlRejectReason.NAME_ID_NOT_EXACT, "the NameID " + SamlDom.quote(nameId)
+                    + " has leading or trailing whitespace or control characters");
+        }
+        Element nameIdFound = nameIdElement.get();
+        if (nameIdFound.hasAttributeNS(null, "SPNameQualifier")
+                && !nameIdFound.getAttributeNS(null, "SPNameQualifier").equals(expected.spEntityId())) {
+            return Checked.failed(SamlRejectReason.NAME_ID_QUALIFIER_MISMATCH, "the NameID's SPNameQualifier is "
+                    + SamlDom.quote(nameIdFound.getAttributeNS(null, "SPNameQualifier")) + ", not "
+                    + SamlDom.quote(expected.spEntityId()));
+        }
+        String format = SamlDom.attribute(nameIdFound, "Format").orElse(UNSPECIFIED);
         Optional<Element> authn = SamlDom.child(assertion, ASSERTION, "AuthnStatement");
         if (authn.isEmpty()) {
             return Checked.failed(SamlRejectReason.AUTHN_STATEMENT_MISSING, "the Assertion has no AuthnStatement");
@@ -61,7 +79,13 @@ public final class IdentityReader {
                 return Checked.failed(SamlRejectReason.EXPIRED, "the IdP session ended at " + end.get());
             }
         }
-        Map<String, List<String>> attributes = attributes(assertion);
+        Map<String, List<String>> attributes;
+        switch (attributes(assertion, expected.readAttributes())) {
+            case Checked.Failed<Map<String, List<String>>> failed -> {
+                return failed.as();
+            }
+            case Checked.Passed<Map<String, List<String>>>(Map<String, List<String>> value) -> attributes = value;
+        }
         Optional<String> email = first(attributes, EMAIL)
                 .or(() -> EMAIL_FORMAT.equals(format) ? Optional.of(nameId) : Optional.empty());
         return Checked.passed(new SamlIdentity(SamlDom.attribute(assertion, "ID").orElseThrow(), expiresAt,
@@ -70,25 +94,64 @@ public final class IdentityReader {
                 first(attributes, FIRST_NAME), first(attributes, LAST_NAME), all(attributes, GROUPS_LOWER_CASE)));
     }
 
-    /** Every Attribute of every AttributeStatement by Name; nil values are left out, repeated names merge. */
-    private static Map<String, List<String>> attributes(Element assertion) {
+    /**
+     * Every Attribute of every AttributeStatement by Name; nil values are left out. A name the
+     * profile takes one value from may appear once (which value counts would be ambiguous); others,
+     * such as groups split over several elements, merge. An email's values must be exact.
+     */
+    private static Checked<Map<String, List<String>>> attributes(Element assertion, ReadAttributes read) {
         Map<String, List<String>> out = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
         for (Element statement : SamlDom.children(assertion, ASSERTION, "AttributeStatement")) {
             for (Element attribute : SamlDom.children(statement, ASSERTION, "Attribute")) {
                 Optional<String> name = SamlDom.attribute(attribute, "Name");
                 if (name.isEmpty()) {
                     continue;
                 }
+                String lower = name.get().toLowerCase(Locale.ROOT);
+                if (!seen.add(lower) && (read.singleValued().contains(lower) || SINGLE_VALUED.contains(lower))) {
+                    return Checked.failed(SamlRejectReason.ATTRIBUTE_REPEATED, "the attribute "
+                            + SamlDom.quote(name.get()) + " appears more than once");
+                }
+                boolean email = read.email().contains(lower) || EMAIL_LOWER_CASE.contains(lower);
                 List<String> values = out.computeIfAbsent(name.get(), n -> new ArrayList<>());
                 for (Element value : SamlDom.children(attribute, ASSERTION, "AttributeValue")) {
                     String nil = value.getAttributeNS(SamlDom.XSI, "nil");
-                    if (!nil.equals("true") && !nil.equals("1")) {
-                        values.add(SamlDom.text(value));
+                    if (nil.equals("true") || nil.equals("1")) {
+                        continue;
                     }
+                    String text = SecureXml.fullText(value);
+                    if (email && !exact(text)) {
+                        return Checked.failed(SamlRejectReason.EMAIL_NOT_EXACT, "the " + SamlDom.quote(name.get())
+                                + " value " + SamlDom.quote(text)
+                                + " has leading or trailing whitespace or control characters");
+                    }
+                    values.add(text.strip());
                 }
             }
         }
-        return out;
+        return Checked.passed(out);
+    }
+
+    /**
+     * Whether an identifier is exactly what it shows: no control, format (zero-width, bidi) or line
+     * separator characters anywhere, and no space of any kind at either end.
+     */
+    static boolean exact(String value) {
+        if (value.isEmpty()) {
+            return true;
+        }
+        if (space(value.codePointAt(0)) || space(value.codePointBefore(value.length()))) {
+            return false;
+        }
+        return value.codePoints().noneMatch(c -> switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        });
+    }
+
+    private static boolean space(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint);
     }
 
     private static Optional<String> first(Map<String, List<String>> attributes, List<String> names) {
@@ -122,6 +185,15 @@ public final class IdentityReader {
     private static Set<String> lowerCase(List<String> names) {
         Set<String> out = new LinkedHashSet<>();
         names.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
+        return Set.copyOf(out);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> out = new HashSet<>();
+        for (Set<String> set : sets) {
+            out.addAll(set);
+        }
         return Set.copyOf(out);
     }
 }

@@ -62,10 +62,10 @@ public final class LogoutXml {
         return root;
     }
 
-    /** What an IdP's logout message says; {@code root} is the element whose signature is checked. */
+    /** What an IdP's logout message says, as written; {@code root} is the element whose signature is checked. */
     public record Incoming(Element root, String kind, String id, Optional<String> issuer, Optional<String> destination,
                            Optional<String> inResponseTo, Optional<String> nameId, List<String> sessionIndexes,
-                           Optional<Instant> notOnOrAfter, Optional<String> status) {
+                           Optional<String> notOnOrAfter, Optional<String> status) {
     }
 
     /** The IdP's LogoutRequest or LogoutResponse; empty for anything else. */
@@ -82,13 +82,7 @@ public final class LogoutXml {
         root.setIdAttributeNS(null, "ID", true);
         Optional<String> status = SamlDom.child(root, PROTOCOL, "Status")
                 .flatMap(s -> SamlDom.child(s, PROTOCOL, "StatusCode")).map(c -> c.getAttributeNS(null, "Value"));
-        Optional<Instant> notOnOrAfter = SamlDom.attribute(root, "NotOnOrAfter").flatMap(v -> {
-            try {
-                return Optional.of(Instant.parse(v));
-            } catch (java.time.format.DateTimeParseException e) {
-                return Optional.of(Instant.EPOCH);
-            }
-        });
+        Optional<String> notOnOrAfter = SamlDom.attribute(root, "NotOnOrAfter");
         return Optional.of(new Incoming(root, request ? "LogoutRequest" : "LogoutResponse", id,
                 SamlDom.child(root, ASSERTION, "Issuer").map(SamlDom::text), SamlDom.attribute(root, "Destination"),
                 SamlDom.attribute(root, "InResponseTo"), SamlDom.child(root, ASSERTION, "NameID").map(SamlDom::text),

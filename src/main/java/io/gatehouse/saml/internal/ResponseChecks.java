@@ -6,11 +6,15 @@ import static io.gatehouse.saml.internal.SamlDom.PROTOCOL;
 import io.gatehouse.saml.SamlExpectation;
 import io.gatehouse.saml.SamlRejectReason;
 import io.gatehouse.saml.SamlValidationResult.Rejected;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.w3c.dom.Element;
 
 /** Checks of the Response element itself: status, issuer, destination and the request it answers. */
 public final class ResponseChecks {
+    static final String ENTITY_FORMAT = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+
     private ResponseChecks() {
     }
 
@@ -29,22 +33,89 @@ public final class ResponseChecks {
     }
 
     public static Optional<Rejected> issuer(Element response, SamlExpectation expected) {
-        return SamlDom.child(response, ASSERTION, "Issuer").map(SamlDom::text)
+        Optional<Element> element = SamlDom.child(response, ASSERTION, "Issuer");
+        Optional<Rejected> format = element.flatMap(e -> issuerFormat(e, "Response"));
+        if (format.isPresent()) {
+            return format;
+        }
+        return element.map(SamlDom::text)
                 .filter(issuer -> expected.idpEntityId().filter(e -> !issuer.equals(e)).isPresent())
                 .map(issuer -> new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the Response issuer "
                         + SamlDom.quote(issuer) + " is not " + SamlDom.quote(expected.idpEntityId().orElseThrow())));
     }
 
-    /** The Destination may be absent on an unsigned Response, never on a signed one (SAML bindings 3.5.5.2). */
-    public static Optional<Rejected> destination(Element response, boolean responseSigned, SamlExpectation expected) {
-        Optional<String> destination = SamlDom.attribute(response, "Destination");
-        if (destination.isEmpty()) {
-            return responseSigned ? Optional.of(new Rejected(SamlRejectReason.DESTINATION_MISMATCH,
-                    "the signed Response has no Destination")) : Optional.empty();
+    /**
+     * A logout message's Issuer: named by entity ID, and, when the IdP's entity ID is known, present
+     * and exactly that (SAML profiles 4.4.4.1, 4.4.4.2).
+     */
+    public static Optional<Rejected> issuer(Element message, String what, Optional<String> idpEntityId) {
+        Optional<Element> element = SamlDom.child(message, ASSERTION, "Issuer");
+        Optional<Rejected> format = element.flatMap(e -> issuerFormat(e, what));
+        if (format.isPresent() || idpEntityId.isEmpty()) {
+            return format;
         }
-        return destination.get().equals(expected.acsUrl()) ? Optional.empty()
-                : Optional.of(new Rejected(SamlRejectReason.DESTINATION_MISMATCH, "the Response is addressed to "
-                        + SamlDom.quote(destination.get()) + ", not " + SamlDom.quote(expected.acsUrl())));
+        Optional<String> issuer = element.map(SamlDom::text);
+        return issuer.filter(idpEntityId.get()::equals).isPresent() ? Optional.empty()
+                : Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the " + what + " issuer "
+                        + issuer.map(SamlDom::quote).orElse("(none)") + " is not " + SamlDom.quote(idpEntityId.get())));
+    }
+
+    /** An Issuer names its IdP by entity ID: the Format is left out or says so (SAML profiles 4.1.4.2). */
+    static Optional<Rejected> issuerFormat(Element issuer, String where) {
+        if (!issuer.hasAttributeNS(null, "Format")) {
+            return Optional.empty();
+        }
+        String format = issuer.getAttributeNS(null, "Format");
+        return format.equals(ENTITY_FORMAT) ? Optional.empty()
+                : Optional.of(new Rejected(SamlRejectReason.ISSUER_FORMAT_REFUSED, "the " + where
+                        + " Issuer's Format is " + SamlDom.quote(format) + ", not " + SamlDom.quote(ENTITY_FORMAT)));
+    }
+
+    /**
+     * The Destination may be absent on an unsigned message, never on a signed one (SAML bindings
+     * 3.4.5.2, 3.5.5.2); present, it is exactly our endpoint, and an empty one is not.
+     */
+    public static Optional<Rejected> destination(Element message, String what, boolean signed, String endpoint) {
+        if (!message.hasAttributeNS(null, "Destination")) {
+            return signed ? Optional.of(new Rejected(SamlRejectReason.DESTINATION_MISSING,
+                    "the signed " + what + " has no Destination")) : Optional.empty();
+        }
+        String destination = message.getAttributeNS(null, "Destination");
+        return destination.equals(endpoint) ? Optional.empty()
+                : Optional.of(new Rejected(SamlRejectReason.DESTINATION_MISMATCH, "the " + what + " is addressed to "
+                        + SamlDom.quote(destination) + ", not " + SamlDom.quote(endpoint)));
+    }
+
+    /**
+     * The IssueInstant of a Response, an Assertion or a logout message: not beyond the clock skew in
+     * the future, and not before the request it answers was sent (less the skew) or, with no request
+     * to answer, not older than {@link SamlExpectation#UNSOLICITED_MAX_AGE}.
+     */
+    public static Optional<Rejected> issueInstant(Element message, String what, Optional<Instant> requestSentAt,
+                                                  Instant now, int clockSkewSeconds) {
+        Optional<Instant> issued = SamlDom.attribute(message, "IssueInstant").flatMap(Times::parse);
+        if (issued.isEmpty()) {
+            return Optional.of(new Rejected(SamlRejectReason.MALFORMED, "the " + what + " has no valid IssueInstant"));
+        }
+        Duration skew = Duration.ofSeconds(clockSkewSeconds);
+        Instant at = issued.get();
+        if (Times.notYetValid(at, now, skew)) {
+            return Optional.of(new Rejected(SamlRejectReason.ISSUED_IN_FUTURE, "the " + what + " was issued at " + at
+                    + "; it is now " + now + " (clock skew allowed: " + clockSkewSeconds + " s)"));
+        }
+        if (requestSentAt.isPresent()) {
+            return at.isBefore(requestSentAt.get().minus(skew))
+                    ? Optional.of(new Rejected(SamlRejectReason.ISSUED_BEFORE_REQUEST, "the " + what
+                            + " was issued at " + at + ", before the request it answers was sent at " + requestSentAt.get()
+                            + " (clock skew allowed: " + clockSkewSeconds + " s)"))
+                    : Optional.empty();
+        }
+        return at.isBefore(now.minus(SamlExpectation.UNSOLICITED_MAX_AGE).minus(skew))
+                ? Optional.of(new Rejected(SamlRejectReason.ISSUED_TOO_LONG_AGO, "the unsolicited " + what
+                        + " was issued at " + at + "; it is now " + now + " and at most "
+                        + SamlExpectation.UNSOLICITED_MAX_AGE.toMinutes() + " minutes (plus " + clockSkewSeconds
+                        + " s clock skew) are allowed"))
+                : Optional.empty();
     }
 
     /**

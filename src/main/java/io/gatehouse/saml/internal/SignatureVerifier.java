@@ -11,6 +11,7 @@ import io.gatehouse.saml.SamlExpectation;
 import io.gatehouse.saml.SamlRejectReason;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,10 +34,13 @@ public final class SignatureVerifier {
         Init.init();
     }
 
-    private static final Set<String> CANONICALIZATIONS = Set.of(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS,
-            Canonicalizer.ALGO_ID_C14N_EXCL_WITH_COMMENTS);
+    // With comments, "user@evil.com<!---->.example.com" is signed as one string and may be read as
+    // another by a reader that stops at the comment: only the comment-free forms are accepted.
+    private static final Set<String> CANONICALIZATIONS = Set.of(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
     private static final Set<String> TRANSFORMS = Set.of(Transforms.TRANSFORM_ENVELOPED_SIGNATURE,
-            Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS, Transforms.TRANSFORM_C14N_EXCL_WITH_COMMENTS);
+            Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
+    /** Every canonicalization "with comments" (inclusive 1.0 and 1.1, exclusive) ends so. */
+    private static final String WITH_COMMENTS = "#WithComments";
     private static final Set<String> DIGESTS = Set.of(MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256,
             MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA384, MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA512);
     private static final Set<String> SIGNATURE_METHODS = Arrays.stream(SignatureAlgorithm.values())
@@ -67,6 +71,12 @@ public final class SignatureVerifier {
      * signature (whether that is acceptable is the caller's policy).
      */
     public static Checked<Optional<X509Certificate>> verify(Element signed, String what, SamlExpectation expected) {
+        return verify(signed, what, expected.trust(), expected.allowSha1(), expected.now());
+    }
+
+    /** The same, with the trust, SHA-1 policy and time given one by one (for messages other than a Response). */
+    public static Checked<Optional<X509Certificate>> verify(Element signed, String what, CertificateTrust trust,
+                                                            boolean allowSha1, Instant now) {
         List<Element> signatures = SamlDom.children(signed, DSIG, "Signature");
         if (signatures.isEmpty()) {
             return Checked.passed(Optional.empty());
@@ -76,13 +86,13 @@ public final class SignatureVerifier {
         }
         Element signature = signatures.getFirst();
         Optional<Checked.Failed<Optional<X509Certificate>>> refused = profile(signature, signed, what,
-                expected.allowSha1());
+                allowSha1);
         if (refused.isPresent()) {
             return refused.get();
         }
         List<X509Certificate> carried = carriedCertificates(signature);
         List<X509Certificate> candidates;
-        switch (trusted(expected.trust(), carried)) {
+        switch (trusted(trust, carried)) {
             case Checked.Failed<List<X509Certificate>> f -> {
                 return f.as();
             }
@@ -95,7 +105,7 @@ public final class SignatureVerifier {
                 (X509Certificate c) -> carried.stream().noneMatch(k -> sameCertificate(k, c))));
         for (X509Certificate certificate : ordered) {
             if (verifiesWith(signature, signed, certificate)) {
-                if (expected.now().isAfter(certificate.getNotAfter().toInstant())) {
+                if (now.isAfter(certificate.getNotAfter().toInstant())) {
                     return Checked.failed(SamlRejectReason.CERTIFICATE_EXPIRED, "the " + what
                             + " is signed with a certificate that expired on " + certificate.getNotAfter().toInstant()
                             + " (SHA-256 fingerprint " + FingerprintAlgorithm.SHA256.fingerprint(certificate) + ")");
@@ -103,7 +113,7 @@ public final class SignatureVerifier {
                 return Checked.passed(Optional.of(certificate));
             }
         }
-        return switch (expected.trust()) {
+        return switch (trust) {
             case CertificateTrust.Pinned pinned -> {
                 // the carried certificate only explains the refusal; it never takes part in verification
                 Optional<X509Certificate> stranger = carried.stream()
@@ -134,6 +144,10 @@ public final class SignatureVerifier {
         }
         Element signedInfo = signedInfos.getFirst();
         String c14n = algorithm(SamlDom.child(signedInfo, DSIG, "CanonicalizationMethod"));
+        if (c14n.endsWith(WITH_COMMENTS)) {
+            return refuse(SamlRejectReason.CANONICALIZATION_WITH_COMMENTS, "the " + what
+                    + " signature's canonicalization " + SamlDom.quote(c14n) + " keeps comments");
+        }
         if (!CANONICALIZATIONS.contains(c14n)) {
             return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what
                     + " signature's canonicalization " + SamlDom.quote(c14n) + " is refused; exclusive c14n is required");
@@ -163,6 +177,10 @@ public final class SignatureVerifier {
         }
         for (Element transform : transforms) {
             String algorithm = algorithm(Optional.of(transform));
+            if (algorithm.endsWith(WITH_COMMENTS)) {
+                return refuse(SamlRejectReason.CANONICALIZATION_WITH_COMMENTS, "the " + what + " signature transform "
+                        + SamlDom.quote(algorithm) + " keeps comments");
+            }
             if (!TRANSFORMS.contains(algorithm)) {
                 return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature transform "
                         + SamlDom.quote(algorithm) + " is refused; only enveloped-signature and exclusive c14n are accepted");
