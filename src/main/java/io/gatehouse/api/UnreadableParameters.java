@@ -69,11 +69,22 @@ public class UnreadableParameters {
     /** Logs the refusal, unless this client address was logged within the last minute. */
     void warn(HttpServletRequest request, ErrorCode code) {
         String address = ClientAddress.of(request);
-        if (warned.asMap().putIfAbsent(address, Boolean.TRUE) == null) {
+        if (firstThisMinute(address)) {
             // neither the query nor the body: they may carry credentials
             LOG.warn("Refused {} {} from {}: {} (trace {}); more from this address are not logged for {} s",
                     request.getMethod(), request.getRequestURI(), address, code.code(), TraceIds.of(request),
                     QUIET_PERIOD.toSeconds());
         }
+    }
+
+    /** True for an address's first refusal, and again once a minute has passed since it was logged. */
+    boolean firstThisMinute(String address) {
+        return warned.asMap().putIfAbsent(address, Boolean.TRUE) == null;
+    }
+
+    /** How many addresses are remembered now. */
+    long remembered() {
+        warned.cleanUp();
+        return warned.estimatedSize();
     }
 }
