@@ -23,7 +23,7 @@ public enum ErrorCode {
     INTERNAL(500, "internal_error", "An unexpected error occurred"),
     // new codes go last: the Checkmarx dialect's numeric messageCode is made from the ordinal
     MALFORMED_PARAMETERS(400, "malformed_parameters",
-            "The query string or form body could not be decoded (a malformed %-escape)");
+            "The query string or form body could not be decoded (a malformed %-escape or a NUL character)");
 
     private final int status;
     private final String code;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -107,7 +108,40 @@ public final class RequestBodies {
             throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object",
                     List.of(new FieldError("$", "type", "expected a JSON object, got " + JsonFields.typeName(node))));
         }
+        nulAt(object, "").ifPresent(path -> {
+            throw ProblemException.validation(path, JsonFields.NUL_CODE, JsonFields.NUL_MESSAGE);
+        });
         return object;
+    }
+
+    /**
+     * The dotted path of the first name or string that holds U+0000. Valid JSON, but nothing
+     * Gatehouse reads can hold it, and PostgreSQL refuses it in every text it stores or compares.
+     */
+    private static Optional<String> nulAt(JsonNode node, String path) {
+        if (node.isString()) {
+            return node.stringValue().indexOf('\u0000') >= 0 ? Optional.of(path.isEmpty() ? "$" : path) : Optional.empty();
+        }
+        if (node instanceof ObjectNode o) {
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                String child = (path.isEmpty() ? "" : path + ".") + shown(e.getKey().replace("\u0000", "\\u0000"));
+                if (e.getKey().indexOf('\u0000') >= 0) {
+                    return Optional.of(child);
+                }
+                Optional<String> inside = nulAt(e.getValue(), child);
+                if (inside.isPresent()) {
+                    return inside;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                Optional<String> inside = nulAt(node.get(i), path + "[" + i + "]");
+                if (inside.isPresent()) {
+                    return inside;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static ProblemException invalidJson(JacksonException e) {

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -15,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Requests whose query string or form body the container cannot decode (a malformed %-escape, too
- * many parameters, a form over the size limit). Tomcat remembers the failure and throws it again
+ * many parameters, a form over the size limit), or that decodes to a NUL character. Tomcat remembers the failure and throws it again
  * from every later {@code getParameter*} call, wherever that is; so the edge makes it happen once,
  * up front, and answers 400 before any handler runs. Anyone can send such requests, so the WARN
  * line is written at most once a minute per client address, from a bounded table.
@@ -49,12 +51,20 @@ public class UnreadableParameters {
         if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
             return Optional.empty();
         }
+        Map<String, String[]> parameters;
         try {
-            request.getParameterMap();
-            return Optional.empty();
+            parameters = request.getParameterMap();
         } catch (InvalidParameterException e) {
             return Optional.of(refusal(e));
         }
+        // %00 decodes fine, but no parameter of Gatehouse's can hold it and PostgreSQL refuses it in any
+        // text it is given (a 500 wherever a parameter reached a query)
+        for (Map.Entry<String, String[]> e : parameters.entrySet()) {
+            if (e.getKey().indexOf('\u0000') >= 0 || Arrays.stream(e.getValue()).anyMatch(v -> v.indexOf('\u0000') >= 0)) {
+                return Optional.of(ErrorCode.MALFORMED_PARAMETERS);
+            }
+        }
+        return Optional.empty();
     }
 
     static ErrorCode refusal(InvalidParameterException e) {
@@ -63,7 +73,7 @@ public class UnreadableParameters {
 
     static String detail(ErrorCode code) {
         return code == ErrorCode.PAYLOAD_TOO_LARGE ? "The form body is larger than the limit"
-                : "The query string or form body could not be decoded (check its %-escapes)";
+                : "The query string or form body could not be decoded, or holds a NUL character (check its %-escapes)";
     }
 
     /** Logs the refusal, unless this client address was logged within the last minute. */

@@ -421,4 +421,45 @@ abstract class BadInputTests extends ApiTest {
         ((ObjectNode) twin.get("saml")).put("sso_url", "https://idp.example.com/sso?app=1&tenant=SAMLRequest");
         assertThat(api.post(base(), key, twin).status()).isEqualTo(201);
     }
+
+    @Test
+    void aNulCharacterIsRefusedInEveryBodyAndParameter() {
+        // valid JSON and well-formed escapes, but PostgreSQL refuses U+0000 in any text: a 500 there before
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("client_id", "c\u0000"), "oidc.client_id",
+                "invalid_characters");
+        refused(validOidc(), b -> b.putArray("mappers").addObject().put("name", "m").put("type", "role")
+                .put("source", "groups").putObject("value_map").put("A\u0000", "admin"), "mappers[0].value_map.A\\u0000",
+                "invalid_characters");
+        for (String[] c : new String[][] {{"/api/orgs", "{\"id\": \"" + uniqueOrgId("nul") + "\", \"name\": \"a\\u0000\"}"},
+                {"/api/orgs/" + org + "/api-keys", "{\"name\": \"k\\u0000\", \"role\": \"viewer\"}"},
+                {"/api/applications", "{\"name\": \"a\\u0000\", \"redirect_uris\": [\"https://app.example.com/cb\"]}"}}) {
+            Reply r = api.send("POST", c[0], ADMIN, "application/json", c[1].getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(c[0] + " " + r.text()).isEqualTo(422);
+            assertThat(r.errorCodes()).as(c[0]).containsExactly("name:invalid_characters");
+            Reply twin = api.send("POST", c[0], ADMIN, "application/json",
+                    c[1].replace("\\u0000", "").getBytes(StandardCharsets.UTF_8));
+            assertThat(twin.status()).as(c[0] + " twin " + twin.text()).isEqualTo(201);
+        }
+        RawHttp raw = new RawHttp(port);
+        for (Target t : List.of(new Target("GET", "/oauth2/authorize?client_id=%00&response_type=code", null, null),
+                new Target("POST", "/oauth2/token", "grant_type=authorization_code&code=c&client_id=%00", null),
+                new Target("POST", "/sso/" + org + "/any/saml/acs", "SAMLResponse=PD94&RelayState=%00", null),
+                new Target("GET", "/sso/" + org + "/any/oidc/callback?state=%00&code=c", null, null),
+                new Target("GET", base() + "?domain=a%00.com", null, key))) {
+            Reply r = t.send(raw, true);
+            assertThat(r.status()).as(t + " " + r.text()).isEqualTo(400);
+            assertThat(r.json().get("code").asString()).isEqualTo("malformed_parameters");
+            // the twin: the same request with the text "%00" instead of the character
+            Target twin = new Target(t.method(), t.path().replace("%00", "%2500"),
+                    t.form() == null ? null : t.form().replace("%00", "%2500"), t.key());
+            Reply ok = twin.send(raw, true);
+            assertThat(ok.status()).as(twin + " " + ok.text()).isLessThan(500);
+            assertThat(ok.text()).doesNotContain("malformed_parameters");
+        }
+        // a cursor is made of printable keys: one that decodes to NUL was made up
+        Reply cursor = api.get(base() + "?cursor=AA", key);
+        assertThat(cursor.status()).isEqualTo(422);
+        assertThat(cursor.errorCodes()).containsExactly("cursor:invalid_value");
+        assertThat(api.get(base() + "?cursor=" + io.gatehouse.api.PageRequest.cursor("good"), key).status()).isEqualTo(200);
+    }
 }
