@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -15,16 +16,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The first thing every request meets: assigns the trace id, refuses oversized bodies before they
- * are read, and writes one access-log line with credentials redacted from the query.
+ * are read and parameters that cannot be decoded before anything reads them, and writes one
+ * access-log line with credentials redacted from the query.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class EdgeFilter extends OncePerRequestFilter {
     private static final Logger ACCESS = LoggerFactory.getLogger("gatehouse.access");
     private final ProblemDialects dialects;
+    private final UnreadableParameters unreadable;
 
-    EdgeFilter(ProblemDialects dialects) {
+    EdgeFilter(ProblemDialects dialects, UnreadableParameters unreadable) {
         this.dialects = dialects;
+        this.unreadable = unreadable;
     }
 
     @Override
@@ -38,6 +42,12 @@ class EdgeFilter extends OncePerRequestFilter {
             if (request.getContentLengthLong() > RequestBodies.MAX_BYTES) {
                 dialects.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
                         "The request body is larger than 1 MiB");
+                return;
+            }
+            Optional<ErrorCode> refused = unreadable.check(request);
+            if (refused.isPresent()) {
+                unreadable.warn(request, refused.get());
+                dialects.write(request, response, refused.get(), UnreadableParameters.detail(refused.get()));
                 return;
             }
             chain.doFilter(request, response);

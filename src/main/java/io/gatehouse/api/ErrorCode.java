@@ -20,7 +20,10 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "The request body's media type is not supported"),
     VALIDATION_FAILED(422, "validation_failed", "The request is not valid"),
     TOO_MANY_REQUESTS(429, "too_many_requests", "Too many requests"),
-    INTERNAL(500, "internal_error", "An unexpected error occurred");
+    INTERNAL(500, "internal_error", "An unexpected error occurred"),
+    // new codes go last: the Checkmarx dialect's numeric messageCode is made from the ordinal
+    MALFORMED_PARAMETERS(400, "malformed_parameters",
+            "The query string or form body could not be decoded (a malformed %-escape or a NUL character)");
 
     private final int status;
     private final String code;

@@ -15,6 +15,9 @@ import tools.jackson.databind.node.ObjectNode;
  * final check that refuses fields nobody asked for.
  */
 public final class JsonFields {
+    /** The field error for text holding U+0000, which no field can hold (nor PostgreSQL store). */
+    public static final String NUL_CODE = "invalid_characters";
+    public static final String NUL_MESSAGE = "must not contain the NUL character (U+0000)";
     private final ObjectNode node;
     private final String path;
     private final List<FieldError> errors;
@@ -75,6 +78,11 @@ public final class JsonFields {
             return Optional.empty();
         }
         String s = value.get().stringValue();
+        if (s.indexOf('\u0000') >= 0) {
+            // bodies read from JSON were checked whole by RequestBodies; this holds for those an adapter assembled
+            error(name, NUL_CODE, NUL_MESSAGE);
+            return Optional.empty();
+        }
         if (s.length() > maxLength) {
             error(name, "too_long", "must be at most " + maxLength + " characters (got " + s.length() + ")");
             return Optional.empty();
@@ -157,6 +165,9 @@ public final class JsonFields {
             String itemPath = path(name) + "[" + i++ + "]";
             if (!item.isString()) {
                 errorAt(itemPath, "type", "must be a string, not " + typeName(item));
+                ok = false;
+            } else if (item.stringValue().indexOf('\u0000') >= 0) {
+                errorAt(itemPath, NUL_CODE, NUL_MESSAGE);
                 ok = false;
             } else if (item.stringValue().length() > maxLength) {
                 errorAt(itemPath, "too_long", "must be at most " + maxLength + " characters");

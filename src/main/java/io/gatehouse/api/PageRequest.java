@@ -28,6 +28,11 @@ public record PageRequest(int limit, Optional<String> after) {
             } catch (IllegalArgumentException e) {
                 throw ProblemException.validation("cursor", "invalid_value", "is not a cursor this API returned");
             }
+            // the keys cursors are made of are printable; a control character (NUL in particular, which
+            // PostgreSQL refuses in a query) means the cursor was made up
+            if (after.get().chars().anyMatch(Character::isISOControl)) {
+                throw ProblemException.validation("cursor", "invalid_value", "is not a cursor this API returned");
+            }
         }
         return new PageRequest(parsedLimit, after);
     }

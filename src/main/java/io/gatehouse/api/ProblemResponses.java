@@ -2,6 +2,7 @@ package io.gatehouse.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -22,9 +23,11 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class ProblemResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
     private final ProblemDialects dialects;
+    private final UnreadableParameters unreadableParameters;
 
-    ProblemResponses(ProblemDialects dialects) {
+    ProblemResponses(ProblemDialects dialects, UnreadableParameters unreadableParameters) {
         this.dialects = dialects;
+        this.unreadableParameters = unreadableParameters;
     }
 
     @ExceptionHandler(ProblemException.class)
@@ -35,6 +38,14 @@ class ProblemResponses {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<byte[]> unreadable(HttpServletRequest request) {
         return dialects.entity(request, ErrorCode.MALFORMED_REQUEST, "The request body could not be read", List.of());
+    }
+
+    /** Parameters the edge did not decode itself (a multipart request's query string). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<byte[]> undecodable(InvalidParameterException e, HttpServletRequest request) {
+        ErrorCode code = UnreadableParameters.refusal(e);
+        unreadableParameters.warn(request, code);
+        return dialects.entity(request, code, UnreadableParameters.detail(code), List.of());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -73,7 +73,7 @@ class CheckmarxEndpoint {
 
     @PostMapping(PATH)
     ResponseEntity<Void> create(Caller caller, HttpServletRequest request) {
-        OrgId org = CredentialOrg.of(caller, request);
+        OrgId org = CredentialOrg.managed(caller, request);
         if (!(request instanceof MultipartHttpServletRequest form)) {
             throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Send the identity provider as multipart/form-data with a CertificateFile part");

@@ -63,7 +63,7 @@ class CognigyEndpoint {
 
     @PostMapping(PATH)
     ResponseEntity<Void> configure(Caller caller, HttpServletRequest request) {
-        OrgId org = CredentialOrg.of(caller, request);
+        OrgId org = CredentialOrg.managed(caller, request);
         ObjectNode seed = RequestBodies.jsonObject(request);
         String type = Optional.ofNullable(seed.get("idpType")).filter(JsonNode::isString).map(JsonNode::stringValue)
                 .orElse("");

@@ -1,6 +1,7 @@
 package io.gatehouse.compat;
 
 import io.gatehouse.access.Caller;
+import io.gatehouse.access.Permission;
 import io.gatehouse.api.ErrorCode;
 import io.gatehouse.api.ProblemException;
 import io.gatehouse.tenancy.OrgId;
@@ -13,6 +14,17 @@ final class CredentialOrg {
     static final String ORG_HEADER = "X-Gatehouse-Org";
 
     private CredentialOrg() {
+    }
+
+    /**
+     * The org, once the credential is known to be allowed to manage its identity providers: the
+     * seeds' creating calls check the role before they read the body, so that a viewer's request
+     * is refused as such (403) whatever its body holds.
+     */
+    static OrgId managed(Caller caller, HttpServletRequest request) {
+        OrgId org = of(caller, request);
+        caller.require(org, Permission.MANAGE_IDENTITY_PROVIDERS);
+        return org;
     }
 
     static OrgId of(Caller caller, HttpServletRequest request) {

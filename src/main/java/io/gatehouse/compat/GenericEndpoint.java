@@ -78,7 +78,7 @@ class GenericEndpoint {
 
     @PostMapping(PATH)
     ResponseEntity<byte[]> create(Caller caller, HttpServletRequest request) {
-        OrgId org = CredentialOrg.of(caller, request);
+        OrgId org = CredentialOrg.managed(caller, request);
         ObjectNode seed = RequestBodies.jsonObject(request);
         List<FieldError> errors = new ArrayList<>(TABLE.unknownFields(seed));
         for (String container : List.of("oidc_config", "saml_config")) {

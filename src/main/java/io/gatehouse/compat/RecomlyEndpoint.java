@@ -59,7 +59,7 @@ class RecomlyEndpoint {
 
     @PostMapping(PATH)
     ResponseEntity<byte[]> create(Caller caller, HttpServletRequest request) {
-        OrgId org = CredentialOrg.of(caller, request);
+        OrgId org = CredentialOrg.managed(caller, request);
         ObjectNode seed = RequestBodies.jsonObject(request);
         List<FieldError> errors = new ArrayList<>(TABLE.unknownFields(seed));
         String type = text(seed, "providerType").orElse("");
@@ -103,7 +103,7 @@ class RecomlyEndpoint {
                         }
                     }
                     // every endpoint is given, but discovery still tells the logout endpoint
-                    ((ObjectNode) body.get("oidc")).put("discovery", "always");
+                    FieldTable.put(body, "oidc.discovery", JSON.getNodeFactory().stringNode("always"));
                 }
             }
             default -> errors.add(new FieldError("providerType", "invalid_value", "must be \"SAML\" or \"OIDC\""));

@@ -53,7 +53,7 @@ class TelnyxEndpoint {
 
     @PostMapping(PATH)
     ResponseEntity<byte[]> create(Caller caller, HttpServletRequest request) {
-        OrgId org = CredentialOrg.of(caller, request);
+        OrgId org = CredentialOrg.managed(caller, request);
         ObjectNode seed = RequestBodies.jsonObject(request);
         List<FieldError> errors = new ArrayList<>(TABLE.unknownFields(seed));
         for (String required : List.of("name", "short_name")) {
@@ -77,7 +77,8 @@ class TelnyxEndpoint {
                 }
             }
             JsonNode algorithm = given.get("idp_cert_fingerprint_algorithm");
-            ((ObjectNode) body.get("saml")).set("cert_fingerprint_algorithm",
+            // "settings": {} copies nothing, so the saml object may not exist yet
+            FieldTable.put(body, "saml.cert_fingerprint_algorithm",
                     algorithm == null || algorithm.isNull() ? JSON.getNodeFactory().stringNode("sha1") : algorithm);
         } else if (settingsUrl != null) {
             body.putObject("saml").set("metadata_url", settingsUrl);

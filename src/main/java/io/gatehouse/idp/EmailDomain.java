@@ -65,7 +65,40 @@ public record EmailDomain(String value) {
         if (!name.isUnderPublicSuffix()) {
             return new Parsed.Invalid("invalid_domain", "is not under a known public suffix");
         }
+        if (!punycodeLabelsDecode(ascii)) {
+            return new Parsed.Invalid("invalid_idna",
+                    "has an xn-- label that is not valid punycode (type the domain in Unicode, or copy its exact ACE form)");
+        }
+        if (ConsumerMailDomains.contains(ascii)) {
+            return new Parsed.Invalid("consumer_domain", "is a consumer mail service's domain: anyone can get an"
+                    + " address there, so it cannot route sign-ins to one organization's identity provider");
+        }
         return new Parsed.Valid(new EmailDomain(ascii));
+    }
+
+    /**
+     * IDN.toASCII passes an ASCII label through unchecked, so "xn--zz" would be stored as if it
+     * named a domain. An xn-- label is accepted only when it decodes and encodes back to itself:
+     * IDN.toUnicode hands an undecodable label back unchanged instead of failing.
+     */
+    private static boolean punycodeLabelsDecode(String ascii) {
+        for (String label : ascii.split("\\.")) {
+            if (!label.startsWith("xn--")) {
+                continue;
+            }
+            String unicode = IDN.toUnicode(label, IDN.USE_STD3_ASCII_RULES);
+            if (unicode.equalsIgnoreCase(label)) {
+                return false;
+            }
+            try {
+                if (!IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).equalsIgnoreCase(label)) {
+                    return false;
+                }
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -48,6 +48,10 @@ public final class IdentityProviderReader {
     private static final Pattern PROFILE_TARGET =
             Pattern.compile("^(email|email_verified|given_name|family_name|name|username|groups|role|team|custom\\.[A-Za-z0-9_.-]{1,64})$");
 
+    /** The (lower-cased) parameters the SAML HTTP-Redirect and HTTP-POST bindings add to the IdP's URL themselves. */
+    private static final Set<String> BINDING_PARAMETERS = Set.of("samlrequest", "samlresponse", "relaystate",
+            "sigalg", "signature");
+
     private final boolean allowPrivateNetwork;
 
     public IdentityProviderReader(boolean allowPrivateNetwork) {
@@ -264,7 +268,7 @@ public final class IdentityProviderReader {
         if (entityId.isPresent() && entityId.get().isEmpty()) {
             s.error("entity_id", "required", "must not be blank (leave it out if the IdP's entity ID is unknown)");
         }
-        Optional<String> ssoUrl = url(s, "sso_url");
+        Optional<String> ssoUrl = url(s, "sso_url").filter(u -> withoutBindingParameters(s, "sso_url", u));
         if (!s.has("sso_url")) {
             s.error("sso_url", "required", "is required when the IdP is entered by hand (or give metadata)");
         }
@@ -347,7 +351,7 @@ public final class IdentityProviderReader {
     private Optional<ProtocolDraft> readOidc(JsonFields o, Optional<KnownProvider> known) {
         int before = o.errors().size();
         boolean oauth2Only = known.orElse(null) == KnownProvider.GITHUB;
-        Optional<String> issuer = url(o, "issuer");
+        Optional<String> issuer = issuer(o);
         if (!o.has("issuer")) {
             o.error("issuer", "required", "is required");
         }
@@ -571,6 +575,50 @@ public final class IdentityProviderReader {
      */
     private Optional<String> url(JsonFields f, String name) {
         return f.string(name, MAX_URL).flatMap(url -> checkUrl(f, name, url));
+    }
+
+    /**
+     * The issuer is compared character for character with the ID token's iss and is the base of the
+     * discovery URL: a URL with no query and no fragment (OpenID Connect Discovery 1.0, section 3).
+     */
+    private Optional<String> issuer(JsonFields o) {
+        Optional<String> text = o.string("issuer", MAX_URL);
+        if (text.isEmpty()) {
+            return text;
+        }
+        try {
+            URI uri = new URI(text.get().strip());
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                o.error("issuer", "invalid_issuer", "must have no ?query and no #fragment (OpenID Connect Discovery"
+                        + " 1.0, section 3): give the issuer exactly as the IdP's discovery document states it");
+                return Optional.empty();
+            }
+        } catch (URISyntaxException e) {
+            // checkUrl names it
+        }
+        return checkUrl(o, "issuer", text.get());
+    }
+
+    /**
+     * An SSO URL that already carries a binding parameter would reach the IdP with two SAMLRequests
+     * or RelayStates, and which one it reads is up to the IdP: refused rather than guessed.
+     */
+    private static boolean withoutBindingParameters(JsonFields s, String name, String url) {
+        String query = URI.create(url).getRawQuery();
+        if (query == null) {
+            return true;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String parameter = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            if (BINDING_PARAMETERS.contains(parameter.toLowerCase(Locale.ROOT))) {
+                s.error(name, "binding_parameter_in_url", "must not carry " + parameter + ": Gatehouse adds"
+                        + " SAMLRequest, RelayState, SigAlg and Signature itself when it sends the user there");
+                return false;
+            }
+        }
+        return true;
     }
 
     private Optional<String> checkUrl(JsonFields f, String name, String url) {

@@ -2,14 +2,22 @@ package io.gatehouse.idp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.api.RequestBodies;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
+import io.gatehouse.testkit.RawHttp;
+import java.net.IDN;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -289,5 +297,169 @@ abstract class BadInputTests extends ApiTest {
         assertThat(missing.json().get("code").asString()).isEqualTo("not_found");
         Reply method = api.send("PUT", base(), key, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(method.status()).isEqualTo(405);
+    }
+
+    /** Each request once with a malformed %-escape, once with the same bytes escaped properly (the twin). */
+    private record Target(String method, String path, String form, String key) {
+        Reply send(RawHttp raw, boolean malformed) {
+            String p = malformed ? path : wellFormed(path);
+            if (form != null) {
+                return raw.send(method, p, "application/x-www-form-urlencoded",
+                        (malformed ? form : wellFormed(form)).getBytes(StandardCharsets.US_ASCII));
+            }
+            return key == null ? raw.send(method, p, null, null)
+                    : raw.send(method, p, null, null, "Authorization", "Bearer " + key);
+        }
+
+        private static String wellFormed(String s) {
+            return s.replace("%zz", "%25zz").replace("%G1", "%25G1").replaceAll("%(?![0-9A-Fa-f]{2})", "%25");
+        }
+    }
+
+    @Test
+    void malformedEscapesGet400WithAProblemOnEveryEndpointAndOneWarningAtMost() {
+        RawHttp raw = new RawHttp(port);
+        List<Target> targets = List.of(
+                new Target("GET", base() + "?limit=%zz", null, key),
+                new Target("GET", "/api/orgs?x=%", null, ADMIN),
+                new Target("POST", base() + "?x=%zz", null, key),
+                new Target("GET", "/oauth2/authorize?client_id=%G1&response_type=code", null, null),
+                new Target("POST", "/oauth2/token", "grant_type=authorization_code&code=%zz", null),
+                new Target("GET", "/oauth2/userinfo?access_token=%", null, null),
+                new Target("GET", "/.well-known/openid-configuration?x=%", null, null),
+                new Target("GET", "/sso/" + org + "/any/login?login_hint=a%zz", null, null),
+                new Target("POST", "/sso/" + org + "/any/saml/acs", "SAMLResponse=PD94%&RelayState=r", null),
+                new Target("GET", "/sso/" + org + "/any/saml/slo?SAMLRequest=a%zz", null, null),
+                new Target("GET", "/sso/" + org + "/any/oidc/callback?code=%zz&state=s", null, null),
+                new Target("GET", "/no/such/page?x=%zz", null, null));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        try {
+            for (Target t : targets) {
+                Reply r = t.send(raw, true);
+                assertThat(r.status()).as(t + " " + r.text()).isEqualTo(400);
+                assertThat(r.header("Content-Type")).as(t.toString()).startsWith("application/problem+json");
+                assertThat(r.json().get("code").asString()).as(t.toString()).isEqualTo("malformed_parameters");
+                assertThat(r.json().get("trace_id").asString()).isEqualTo(r.header("X-Trace-Id"));
+                Reply twin = t.send(raw, false);
+                assertThat(twin.status()).as(t + " twin " + twin.text()).isLessThan(500);
+                assertThat(twin.text()).as(t + " twin").doesNotContain("malformed_parameters");
+            }
+        } finally {
+            root.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(e -> e.getLevel() == Level.ERROR).isEmpty();
+        List<ILoggingEvent> warnings = log.list.stream()
+                .filter(e -> e.getLevel() == Level.WARN && e.getLoggerName().endsWith("UnreadableParameters")).toList();
+        // one client address here; a test before this one (within the minute) may have had its line already
+        assertThat(warnings).hasSizeLessThanOrEqualTo(1);
+        warnings.forEach(w -> assertThat(w.getFormattedMessage()).contains("malformed_parameters")
+                .doesNotContain("%zz").doesNotContain(key));
+        assertThat(countIdps(org)).isZero();
+    }
+
+    @Test
+    void aNameTwiceInOneObjectIsRefused() {
+        String valid = ApiClient.JSON.writeValueAsString(validOidc());
+        Reply ok = api.send("POST", base(), key, "application/json", valid.getBytes(StandardCharsets.UTF_8));
+        assertThat(ok.status()).as(ok.text()).isEqualTo(201);
+        String twiceAtTop = valid.replaceFirst("\\{", "{\"alias\": \"first\", ");
+        String twiceInside = valid.replace("\"client_id\":\"c\"", "\"client_id\":\"c\",\"client_id\":\"d\"");
+        assertThat(twiceInside).isNotEqualTo(valid);
+        for (String[] c : new String[][] {{twiceAtTop, "alias"}, {twiceInside, "oidc.client_id"}}) {
+            Reply r = api.send("POST", base(), key, "application/json", c[0].getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(r.text()).isEqualTo(400);
+            assertThat(r.json().get("code").asString()).isEqualTo("malformed_request");
+            assertThat(r.errorCodes()).containsExactly(c[1] + ":duplicate_key");
+        }
+        Reply inArray = api.send("POST", "/api/orgs", ADMIN, "application/json",
+                "{\"id\": \"dup-org\", \"name\": \"D\", \"x\": [{\"a\": 1, \"a\": 2}]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(inArray.status()).isEqualTo(400);
+        assertThat(inArray.errorCodes()).containsExactly("x[0].a:duplicate_key");
+        assertThat(countIdps(org)).isEqualTo(1);
+    }
+
+    @Test
+    void domainsMustBeValidPunycodeAndNoConsumerMailService() {
+        refused(validOidc(), b -> b.putArray("domains").add("xn--zz.com"), "domains[0]", "invalid_idna");
+        refused(validOidc(), b -> b.putArray("domains").add("mail.xn--ls8h.com"), "domains[0]", "invalid_idna");
+        for (String consumer : List.of("gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com",
+                "GMail.com", "googlemail.com.")) {
+            refused(validOidc(), b -> b.putArray("domains").add(consumer), "domains[0]", "consumer_domain");
+        }
+        // the twin: a valid ACE label as typed, beside an ordinary domain
+        String ace = IDN.toASCII("bücher-" + uniqueDomain().replace(".example.com", ""), IDN.USE_STD3_ASCII_RULES) + ".de";
+        ObjectNode body = validOidc();
+        body.putArray("domains").add(ace).add("mail-" + uniqueDomain());
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/domains/0").asString()).isEqualTo(ace);
+    }
+
+    @Test
+    void anIssuerHasNoQueryOrFragment() {
+        for (String issuer : List.of("https://idp.example.com?tenant=a", "https://idp.example.com/#x",
+                "https://idp.example.com/?")) {
+            refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("issuer", issuer), "oidc.issuer", "invalid_issuer");
+        }
+        ObjectNode twin = validOidc();
+        ((ObjectNode) twin.get("oidc")).put("issuer", "https://idp.example.com/tenant-a/v2.0");
+        assertThat(api.post(base(), key, twin).status()).isEqualTo(201);
+    }
+
+    @Test
+    void anSsoUrlCarriesNoSamlBindingParameter() {
+        for (String url : List.of("https://idp.example.com/sso?SAMLRequest=fZJN",
+                "https://idp.example.com/sso?app=1&RelayState=x", "https://idp.example.com/sso?relaystate",
+                "https://idp.example.com/sso?Sig%41lg=rsa")) {
+            refused(manualSaml(), b -> ((ObjectNode) b.get("saml")).put("sso_url", url), "saml.sso_url",
+                    "binding_parameter_in_url");
+        }
+        ObjectNode twin = manualSaml();
+        ((ObjectNode) twin.get("saml")).put("sso_url", "https://idp.example.com/sso?app=1&tenant=SAMLRequest");
+        assertThat(api.post(base(), key, twin).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aNulCharacterIsRefusedInEveryBodyAndParameter() {
+        // valid JSON and well-formed escapes, but PostgreSQL refuses U+0000 in any text: a 500 there before
+        refused(validOidc(), b -> ((ObjectNode) b.get("oidc")).put("client_id", "c\u0000"), "oidc.client_id",
+                "invalid_characters");
+        refused(validOidc(), b -> b.putArray("mappers").addObject().put("name", "m").put("type", "role")
+                .put("source", "groups").putObject("value_map").put("A\u0000", "admin"), "mappers[0].value_map.A\\u0000",
+                "invalid_characters");
+        for (String[] c : new String[][] {{"/api/orgs", "{\"id\": \"" + uniqueOrgId("nul") + "\", \"name\": \"a\\u0000\"}"},
+                {"/api/orgs/" + org + "/api-keys", "{\"name\": \"k\\u0000\", \"role\": \"viewer\"}"},
+                {"/api/applications", "{\"name\": \"a\\u0000\", \"redirect_uris\": [\"https://app.example.com/cb\"]}"}}) {
+            Reply r = api.send("POST", c[0], ADMIN, "application/json", c[1].getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(c[0] + " " + r.text()).isEqualTo(422);
+            assertThat(r.errorCodes()).as(c[0]).containsExactly("name:invalid_characters");
+            Reply twin = api.send("POST", c[0], ADMIN, "application/json",
+                    c[1].replace("\\u0000", "").getBytes(StandardCharsets.UTF_8));
+            assertThat(twin.status()).as(c[0] + " twin " + twin.text()).isEqualTo(201);
+        }
+        RawHttp raw = new RawHttp(port);
+        for (Target t : List.of(new Target("GET", "/oauth2/authorize?client_id=%00&response_type=code", null, null),
+                new Target("POST", "/oauth2/token", "grant_type=authorization_code&code=c&client_id=%00", null),
+                new Target("POST", "/sso/" + org + "/any/saml/acs", "SAMLResponse=PD94&RelayState=%00", null),
+                new Target("GET", "/sso/" + org + "/any/oidc/callback?state=%00&code=c", null, null),
+                new Target("GET", base() + "?domain=a%00.com", null, key))) {
+            Reply r = t.send(raw, true);
+            assertThat(r.status()).as(t + " " + r.text()).isEqualTo(400);
+            assertThat(r.json().get("code").asString()).isEqualTo("malformed_parameters");
+            // the twin: the same request with the text "%00" instead of the character
+            Target twin = new Target(t.method(), t.path().replace("%00", "%2500"),
+                    t.form() == null ? null : t.form().replace("%00", "%2500"), t.key());
+            Reply ok = twin.send(raw, true);
+            assertThat(ok.status()).as(twin + " " + ok.text()).isLessThan(500);
+            assertThat(ok.text()).doesNotContain("malformed_parameters");
+        }
+        // a cursor is made of printable keys: one that decodes to NUL was made up
+        Reply cursor = api.get(base() + "?cursor=AA", key);
+        assertThat(cursor.status()).isEqualTo(422);
+        assertThat(cursor.errorCodes()).containsExactly("cursor:invalid_value");
+        assertThat(api.get(base() + "?cursor=" + io.gatehouse.api.PageRequest.cursor("good"), key).status()).isEqualTo(200);
     }
 }
