@@ -21,6 +21,26 @@ public interface SealedStore {
      */
     Batch resealNext(Optional<String> after, int limit);
 
+    /** A store whose sealed records are one column, which does the work. */
+    interface InOneColumn extends SealedStore {
+        SealedStore column();
+
+        @Override
+        default String name() {
+            return column().name();
+        }
+
+        @Override
+        default Map<String, Long> countByKeyId() {
+            return column().countByKeyId();
+        }
+
+        @Override
+        default Batch resealNext(Optional<String> after, int limit) {
+            return column().resealNext(after, limit);
+        }
+    }
+
     /** What one batch looked at ({@code examined} below the limit: the last batch) and did. */
     record Batch(int examined, Optional<String> last, int resealed, int unopenable) {
         public boolean done(int limit) {

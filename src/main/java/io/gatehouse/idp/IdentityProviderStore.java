@@ -14,7 +14,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -27,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Rows of identity providers and their domains; secrets sealed with the IdP's id as associated data. */
 @Repository
-class IdentityProviderStore implements SealedStore {
+class IdentityProviderStore implements SealedStore.InOneColumn {
     private static final String AAD_PREFIX = "identity_provider:";
     private final JdbcClient jdbc;
     private final SecretBox box;
@@ -46,18 +45,8 @@ class IdentityProviderStore implements SealedStore {
     }
 
     @Override
-    public String name() {
-        return sealedSecrets.name();
-    }
-
-    @Override
-    public Map<String, Long> countByKeyId() {
-        return sealedSecrets.countByKeyId();
-    }
-
-    @Override
-    public Batch resealNext(Optional<String> after, int limit) {
-        return sealedSecrets.resealNext(after, limit);
+    public SealedStore column() {
+        return sealedSecrets;
     }
 
     /** The listing filters of the API. */

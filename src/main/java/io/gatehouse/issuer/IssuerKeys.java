@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  * replaces it, as a rotation would: nobody registered these keys anywhere but in the JWKS.
  */
 @Component
-public class IssuerKeys implements SealedStore {
+public class IssuerKeys implements SealedStore.InOneColumn {
     public static final List<String> ALGORITHMS = List.of("RS256", "ES256");
     /** The event recorded when an active key whose private half was lost is replaced. */
     public static final String REPLACED_EVENT = "issuer.key_replaced";
@@ -71,19 +70,9 @@ public class IssuerKeys implements SealedStore {
     }
 
     @Override
-    public String name() {
-        return sealedKeys.name();
-    }
-
-    @Override
-    public Map<String, Long> countByKeyId() {
-        return sealedKeys.countByKeyId();
-    }
-
-    @Override
-    public Batch resealNext(Optional<String> after, int limit) {
+    public SealedStore column() {
         // the loaded keys stay right: a re-sealed row holds the same key
-        return sealedKeys.resealNext(after, limit);
+        return sealedKeys;
     }
 
     /** One key as loaded: the public JWK, the private one (in memory only; none when it does not open), status, age. */

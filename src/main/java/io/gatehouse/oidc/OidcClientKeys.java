@@ -16,7 +16,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * as the client's JWKS. Two nodes never both assign one: the provider's row is locked meanwhile.
  */
 @Service
-public class OidcClientKeys implements SealedStore {
+public class OidcClientKeys implements SealedStore.InOneColumn {
     private static final String AAD_PREFIX = "oidc_client_key:";
     private final JdbcClient jdbc;
     private final SecretBox box;
@@ -48,18 +47,8 @@ public class OidcClientKeys implements SealedStore {
     }
 
     @Override
-    public String name() {
-        return sealedKeys.name();
-    }
-
-    @Override
-    public Map<String, Long> countByKeyId() {
-        return sealedKeys.countByKeyId();
-    }
-
-    @Override
-    public Batch resealNext(Optional<String> after, int limit) {
-        return sealedKeys.resealNext(after, limit);
+    public SealedStore column() {
+        return sealedKeys;
     }
 
     /** The master key id of the provider's active client key when it does not open here, if so. */

@@ -49,6 +49,11 @@ class MasterKeyRotation implements AutoCloseable {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
+        // the ids, never the keys: what an operator matches against GET /api/platform/encryption
+        List<String> ids = box.keyIds();
+        LOG.info("Master keys: {} seals{}", ids.getFirst(), ids.size() > 1
+                ? "; " + String.join(", ", ids.subList(1, ids.size())) + " only open, until the rotation moves"
+                + " what they seal" : "");
         scheduler.scheduleWithFixedDelay(this::runQuietly, FIRST.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 

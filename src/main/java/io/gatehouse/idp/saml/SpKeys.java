@@ -19,7 +19,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Rotation is two steps so the IdP can learn the next key from our metadata before it is used.
  */
 @Service
-public class SpKeys implements SealedStore {
+public class SpKeys implements SealedStore.InOneColumn {
     private static final String AAD_PREFIX = "sp_key:";
     private final JdbcClient jdbc;
     private final SecretBox box;
@@ -42,6 +41,13 @@ public class SpKeys implements SealedStore {
     private final com.github.benmanes.caffeine.cache.Cache<String, PrivateKey> opened =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().executor(Runnable::run)
                     .maximumSize(20_000).build();
+    /**
+     * Providers whose active keys all opened here lately: a sign-in's check then costs no query. Keys
+     * new since are sealed with this node's primary key, so a minute's staleness misses nothing.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> activeOpen =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().executor(Runnable::run)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(1)).maximumSize(20_000).build();
 
     SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx, LostSecrets lost) {
         this.jdbc = jdbc;
@@ -54,19 +60,9 @@ public class SpKeys implements SealedStore {
     }
 
     @Override
-    public String name() {
-        return sealedKeys.name();
-    }
-
-    @Override
-    public Map<String, Long> countByKeyId() {
-        return sealedKeys.countByKeyId();
-    }
-
-    @Override
-    public Batch resealNext(Optional<String> after, int limit) {
+    public SealedStore column() {
         // a re-sealed row holds the same key: what this node opened before stays right
-        return sealedKeys.resealNext(after, limit);
+        return sealedKeys;
     }
 
     /**
@@ -74,6 +70,9 @@ public class SpKeys implements SealedStore {
      * gone), if any: a sign-in needing it cannot be made.
      */
     public Optional<String> unopenableActiveKey(String idpId) {
+        if (activeOpen.getIfPresent(idpId) != null) {
+            return Optional.empty();
+        }
         record Sealed(String id, String keyId, String ciphertext) {
         }
         List<Sealed> active = jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ?"
@@ -86,6 +85,9 @@ public class SpKeys implements SealedStore {
             } catch (SecretBoxException e) {
                 return Optional.of(k.keyId());
             }
+        }
+        if (!active.isEmpty()) {
+            activeOpen.put(idpId, true);
         }
         return Optional.empty();
     }
