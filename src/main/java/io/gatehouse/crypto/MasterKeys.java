@@ -79,10 +79,10 @@ public final class MasterKeys {
             try {
                 String id = keyId(key);
                 if (keys.containsKey(id)) {
-                    throw new IllegalStateException("Master key #" + (i + 1) + " in " + source
-                            + " is given twice (id " + id + ")");
+                    LOG.warn("Master key #{} in {} repeats an earlier one ({}); it is used once", i + 1, source, id);
+                } else {
+                    keys.put(id, new SecretBox.MasterKey(id, legacyKeyId(key), new AesGcmJce(key)));
                 }
-                keys.put(id, new SecretBox.MasterKey(id, legacyKeyId(key), new AesGcmJce(key)));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-256-GCM is not available", e);
             } finally {

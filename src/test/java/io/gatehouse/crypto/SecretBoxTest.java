@@ -97,10 +97,11 @@ class SecretBoxTest {
     }
 
     @Test
-    void theSameKeyTwiceIsRefused() {
-        String k = newKey();
-        assertThatThrownBy(() -> MasterKeys.load(k + "," + k, dir)).hasMessageContaining("twice")
-                .hasMessageNotContaining(k);
+    void aKeyListedTwiceCountsOnceAndKeepsItsPlace() {
+        String first = newKey();
+        String second = newKey();
+        SecretBox box = MasterKeys.load(first + "," + second + "," + first, dir);
+        assertThat(box.keyIds()).hasSize(2).first().isEqualTo(MasterKeys.load(first, dir).primaryKeyId());
     }
 
     @Test

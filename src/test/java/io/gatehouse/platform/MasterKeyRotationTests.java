@@ -214,6 +214,19 @@ abstract class MasterKeyRotationTests {
         Reply viaApp = api.get(authorizeUrl("corp-saml"), null);
         assertThat(viaApp.status()).isEqualTo(503);
         assertThat(viaApp.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
+        // an answer arriving now (started before the restart) is refused the same way, not with a 500
+        JsonNode sp = provider("corp-saml").get("sp");
+        String answer = TestSamlResponses.okta(SAML_IDP, "_started-before", Instant.now())
+                .destination(sp.get("acs_url").asString()).recipient(sp.get("acs_url").asString())
+                .audiences(sp.get("entity_id").asString()).nameId("alice@" + samlDomain, TestSamlResponses.EMAIL_FORMAT)
+                .base64();
+        Reply acs = api.send("POST", "/sso/" + org + "/corp-saml/saml/acs", null, "application/x-www-form-urlencoded",
+                ("SAMLResponse=" + enc(answer) + "&RelayState=started-before").getBytes(StandardCharsets.UTF_8));
+        assertThat(acs.status()).isEqualTo(503);
+        assertThat(acs.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
+        Reply callback = api.get("/sso/" + org + "/corp-oidc/oidc/callback?state=started-before&code=c1", null);
+        assertThat(callback.status()).isEqualTo(503);
+        assertThat(callback.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
 
         JsonNode report = encryption();
         assertThat(report.at("/records/" + k1Id).asLong()).isGreaterThanOrEqualTo(3);
