@@ -1,7 +1,7 @@
 package io.gatehouse.crypto;
 
 import com.google.crypto.tink.subtle.AesGcmJce;
-import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.subtle.Hkdf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the master keys that seal secrets: GATEHOUSE_MASTER_KEY (base64 of 32 bytes; several
  * comma-separated for rotation, the first sealing), else a key generated once into the data folder.
+ * A key is named by an id derived from it with HKDF under a label of its own: the id is shown (API,
+ * logs, access tokens) and must tell nothing about the key, not even a digest of it.
  */
 public final class MasterKeys {
     private static final Logger LOG = LoggerFactory.getLogger(MasterKeys.class);
     static final String KEY_FILE = "master.key";
+    static final String ID_PREFIX = "mk-";
+    private static final byte[] ID_LABEL = "gatehouse master key id v1".getBytes(StandardCharsets.US_ASCII);
 
     private MasterKeys() {
     }
@@ -59,7 +63,7 @@ public final class MasterKeys {
     }
 
     static SecretBox fromText(String text, String source) {
-        Map<String, Aead> keys = new LinkedHashMap<>();
+        Map<String, SecretBox.MasterKey> keys = new LinkedHashMap<>();
         String[] parts = text.strip().split("\\s*,\\s*");
         for (int i = 0; i < parts.length; i++) {
             byte[] key;
@@ -73,7 +77,12 @@ public final class MasterKeys {
                         + " (base64 of 32 random bytes, e.g. `head -c32 /dev/urandom | base64`), not " + key.length);
             }
             try {
-                keys.put(keyId(key), new AesGcmJce(key));
+                String id = keyId(key);
+                if (keys.containsKey(id)) {
+                    LOG.warn("Master key #{} in {} repeats an earlier one ({}); it is used once", i + 1, source, id);
+                } else {
+                    keys.put(id, new SecretBox.MasterKey(id, legacyKeyId(key), new AesGcmJce(key)));
+                }
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-256-GCM is not available", e);
             } finally {
@@ -83,7 +92,21 @@ public final class MasterKeys {
         return new SecretBox(keys);
     }
 
+    /** The key's id: "mk-" and 64 bits of HKDF-SHA256 of the key under a label used for nothing else. */
     static String keyId(byte[] key) {
+        try {
+            return ID_PREFIX + HexFormat.of().formatHex(Hkdf.computeHkdf("HMACSHA256", key, new byte[0],
+                    ID_LABEL, 8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 is not available", e);
+        }
+    }
+
+    /**
+     * The id earlier versions stored with each ciphertext: the start of the key's plain SHA-256. Only
+     * read, so that what they sealed still opens; the rotation re-seals it under the new id.
+     */
+    static String legacyKeyId(byte[] key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key)).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {

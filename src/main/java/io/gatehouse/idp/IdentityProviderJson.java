@@ -128,7 +128,7 @@ public final class IdentityProviderJson {
         if (saml.source() instanceof SamlSource.MetadataUrl) {
             s.put("metadata_refresh_seconds", opt.metadataRefreshSeconds());
         }
-        putSecret(s, "decryption_private_key", secrets.decryptionPrivateKey());
+        putSecret(s, IdpSecrets.Field.DECRYPTION_PRIVATE_KEY, secrets, saml);
         return s;
     }
 
@@ -239,7 +239,7 @@ public final class IdentityProviderJson {
         ObjectNode o = JSON.createObjectNode();
         o.put("issuer", oidc.issuer());
         o.put("client_id", oidc.clientId());
-        putSecret(o, "client_secret", secrets.clientSecret());
+        putSecret(o, IdpSecrets.Field.CLIENT_SECRET, secrets, oidc);
         OidcSettings.OidcEndpoints c = oidc.configured();
         putOptional(o, "authorization_endpoint", c.authorization());
         putOptional(o, "token_endpoint", c.token());
@@ -255,7 +255,7 @@ public final class IdentityProviderJson {
         putOptional(o, "tenant_id", oidc.tenantId());
         putOptional(o, "hosted_domain", oidc.hostedDomain());
         putOptional(o, "client_certificate", oidc.tlsClientCertificate());
-        putSecret(o, "client_private_key", secrets.tlsClientPrivateKey());
+        putSecret(o, IdpSecrets.Field.CLIENT_PRIVATE_KEY, secrets, oidc);
         o.put("discovery", oidc.discovery().wireName());
         return o;
     }
@@ -367,11 +367,11 @@ public final class IdentityProviderJson {
         value.ifPresentOrElse(v -> o.put(field, v), () -> o.putNull(field));
     }
 
-    private static void putSecret(ObjectNode o, String field, Optional<Secret> secret) {
-        if (secret.isPresent()) {
-            o.put(field, Secret.MASK);
+    private static void putSecret(ObjectNode o, IdpSecrets.Field field, IdpSecrets secrets, ProtocolSettings settings) {
+        if (secrets.isSet(field, settings)) {
+            o.put(field.wireName(), Secret.MASK);
         } else {
-            o.putNull(field);
+            o.putNull(field.wireName());
         }
     }
 

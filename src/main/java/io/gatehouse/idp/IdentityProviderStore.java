@@ -1,8 +1,11 @@
 package io.gatehouse.idp;
 
 import io.gatehouse.crypto.SealedSecret;
+import io.gatehouse.crypto.SealedStore;
 import io.gatehouse.crypto.Secret;
 import io.gatehouse.crypto.SecretBox;
+import io.gatehouse.crypto.SecretBoxException;
+import io.gatehouse.persistence.SealedColumn;
 import io.gatehouse.tenancy.OrgId;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -23,17 +26,27 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Rows of identity providers and their domains; secrets sealed with the IdP's id as associated data. */
 @Repository
-class IdentityProviderStore {
+class IdentityProviderStore implements SealedStore.InOneColumn {
+    private static final String AAD_PREFIX = "identity_provider:";
     private final JdbcClient jdbc;
     private final SecretBox box;
+    private final SealedColumn sealedSecrets;
     // Caffeine's maintenance runs on the writing thread in every cache here: handing it to the common
     // pool woke a thread on each write, which cost more than the work (a sixteenth of a creation's CPU)
     private final Cache<IdVersion, IdentityProvider> decoded = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(5_000).build();
 
-    IdentityProviderStore(JdbcClient jdbc, SecretBox box) {
+    IdentityProviderStore(JdbcClient jdbc, SecretBox box, LostSecrets lost) {
         this.jdbc = jdbc;
         this.box = box;
+        this.sealedSecrets = new SealedColumn(jdbc, box, new SealedColumn.Spec("identity provider secrets",
+                "identity_providers", "id", "secrets_key_id", "secrets", "id", AAD_PREFIX),
+                l -> lost.report(l.ownerId(), "stored secrets", l.keyId(), l.keyLoaded()));
+    }
+
+    @Override
+    public SealedStore column() {
+        return sealedSecrets;
     }
 
     /** The listing filters of the API. */
@@ -247,6 +260,10 @@ class IdentityProviderStore {
 
     private Optional<SealedSecret> seal(IdentityProvider idp) {
         IdpSecrets s = idp.secrets();
+        if (s.unreadable().isPresent()) {
+            // kept as stored: the key may come back, and nothing here can write it anew
+            return Optional.of(s.unreadable().get().sealed());
+        }
         if (s.isEmpty()) {
             return Optional.empty();
         }
@@ -261,14 +278,21 @@ class IdentityProviderStore {
         if (ciphertext == null) {
             return IdpSecrets.NONE;
         }
-        JsonNode o = IdentityProviderJson.JSON.readTree(box.open(new SealedSecret(keyId, ciphertext), aad(id)));
+        SealedSecret sealed = new SealedSecret(keyId, ciphertext);
+        JsonNode o;
+        try {
+            o = IdentityProviderJson.JSON.readTree(box.open(sealed, aad(id)));
+        } catch (SecretBoxException e) {
+            // the provider still lists and reads; the sign-in refuses it and the rotation reports it
+            return IdpSecrets.unreadable(sealed, box.opens(keyId));
+        }
         return new IdpSecrets(IdentityProviderJson.opt(o, "client_secret").map(Secret::new),
                 IdentityProviderJson.opt(o, "decryption_private_key").map(Secret::new),
                 IdentityProviderJson.opt(o, "client_private_key").map(Secret::new));
     }
 
     private static byte[] aad(String idpId) {
-        return ("identity_provider:" + idpId).getBytes(StandardCharsets.UTF_8);
+        return (AAD_PREFIX + idpId).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -92,6 +92,7 @@ public final class IdentityProviderView {
             warnings.add("A mapper targets email_verified, which no mapper sets: Gatehouse decides it from the email's"
                     + " domain and the identity provider's own email_verified; the mapper has no effect");
         }
+        idp.secrets().unreadable().ifPresent(u -> warnings.add(unreadableWarning(idp, u)));
         ArrayNode w = o.putArray("warnings");
         warnings.forEach(w::add);
         o.put("created_at", idp.createdAt().toString());
@@ -140,6 +141,25 @@ public final class IdentityProviderView {
         }
         saml.resolved().validUntil().filter(v -> v.isBefore(now.plus(EXPIRY_WARNING)))
                 .ifPresent(v -> warnings.add("The IdP metadata is valid only until " + v));
+    }
+
+    /** Which stored secrets must be entered again, and why. */
+    private static String unreadableWarning(IdentityProvider idp, IdpSecrets.Unreadable unreadable) {
+        List<String> fields = new ArrayList<>();
+        for (IdpSecrets.Field f : IdpSecrets.Field.values()) {
+            if (idp.secrets().isSet(f, idp.settings())) {
+                fields.add(idp.protocol().wireName() + "." + f.wireName());
+            }
+        }
+        return "The stored secrets" + (fields.isEmpty() ? "" : " (" + String.join(", ", fields) + ")")
+                + " cannot be opened (" + unreadableReason(unreadable) + "): enter them again; until then"
+                + " sign-ins through this provider are refused";
+    }
+
+    static String unreadableReason(IdpSecrets.Unreadable unreadable) {
+        return unreadable.keyConfigured()
+                ? "not decryptable under master key " + unreadable.sealed().keyId()
+                : "sealed with master key " + unreadable.sealed().keyId() + ", which GATEHOUSE_MASTER_KEY no longer lists";
     }
 
     static CertificateSummary summary(String pem) {

@@ -459,11 +459,13 @@ public class IdentityProviders {
         List<FieldError> errors = new ArrayList<>();
         IdpSecrets secrets = switch (draft.protocol()) {
             case ProtocolDraft.Saml saml -> new IdpSecrets(Optional.empty(),
-                    given(saml.decryptionPrivateKey(), Optional.empty(), "saml.decryption_private_key", errors),
-                    Optional.empty());
+                    given(saml.decryptionPrivateKey(), IdpSecrets.NONE, Optional.empty(), "saml.decryption_private_key",
+                            errors), Optional.empty());
             case ProtocolDraft.Oidc oidc -> new IdpSecrets(
-                    given(oidc.clientSecret(), Optional.empty(), "oidc.client_secret", errors), Optional.empty(),
-                    given(oidc.tlsClientPrivateKey(), Optional.empty(), "oidc.client_private_key", errors));
+                    given(oidc.clientSecret(), IdpSecrets.NONE, Optional.empty(), "oidc.client_secret", errors),
+                    Optional.empty(),
+                    given(oidc.tlsClientPrivateKey(), IdpSecrets.NONE, Optional.empty(), "oidc.client_private_key",
+                            errors));
         };
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
@@ -480,8 +482,8 @@ public class IdentityProviders {
         IdpSecrets stored = current.secrets();
         IdpSecrets secrets = switch (draft.protocol()) {
             case ProtocolDraft.Saml saml -> new IdpSecrets(Optional.empty(),
-                    given(saml.decryptionPrivateKey(), stored.decryptionPrivateKey(), "saml.decryption_private_key",
-                            errors), Optional.empty());
+                    given(saml.decryptionPrivateKey(), stored, stored.decryptionPrivateKey(),
+                            "saml.decryption_private_key", errors), Optional.empty());
             case ProtocolDraft.Oidc oidc -> {
                 boolean destinationChanged = current.settings() instanceof OidcSettings before
                         && (!before.issuer().equals(oidc.settings().issuer())
@@ -496,9 +498,9 @@ public class IdentityProviders {
                     errors.add(new FieldError("oidc.client_private_key", "secret_required",
                             "the issuer or token endpoint changes: send the client private key again"));
                 }
-                yield new IdpSecrets(given(oidc.clientSecret(), stored.clientSecret(), "oidc.client_secret", errors),
-                        Optional.empty(),
-                        given(oidc.tlsClientPrivateKey(), stored.tlsClientPrivateKey(), "oidc.client_private_key", errors));
+                yield new IdpSecrets(given(oidc.clientSecret(), stored, stored.clientSecret(), "oidc.client_secret",
+                        errors), Optional.empty(), given(oidc.tlsClientPrivateKey(), stored, stored.tlsClientPrivateKey(),
+                        "oidc.client_private_key", errors));
             }
         };
         if (!errors.isEmpty()) {
@@ -507,13 +509,21 @@ public class IdentityProviders {
         return secrets;
     }
 
-    private static Optional<Secret> given(SecretInput input, Optional<Secret> stored, String field,
+    /**
+     * The secret a field ends with: none, the one given, or the stored one the mask keeps. A stored
+     * secret that no longer opens (its master key is gone) cannot be kept: it must be given again.
+     */
+    private static Optional<Secret> given(SecretInput input, IdpSecrets current, Optional<Secret> stored, String field,
                                           List<FieldError> errors) {
         return switch (input) {
             case SecretInput.Absent a -> Optional.empty();
             case SecretInput.Given g -> Optional.of(g.secret());
             case SecretInput.Keep k -> {
-                if (stored.isEmpty()) {
+                if (stored.isEmpty() && current.unreadable().isPresent()) {
+                    errors.add(new FieldError(field, "secret_unavailable", "the stored value cannot be opened ("
+                            + IdentityProviderView.unreadableReason(current.unreadable().get())
+                            + "): send the secret again"));
+                } else if (stored.isEmpty()) {
                     errors.add(new FieldError(field, "secret_required",
                             "the mask keeps a stored value, but none is stored: send the secret itself"));
                 }

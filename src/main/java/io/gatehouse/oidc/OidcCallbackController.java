@@ -36,10 +36,13 @@ class OidcCallbackController {
     private final SignInOutcomes outcomes;
     private final OidcRelyingParty relyingParty;
     private final PkceVerifiers verifiers;
+    private final OidcSignInStarter starter;
     private final Clock clock;
 
     OidcCallbackController(IdentityProviders registry, SignInAttempts attempts, SignInOutcomes outcomes,
-                           OidcRelyingParty relyingParty, PkceVerifiers verifiers, Clock clock) {
+                           OidcRelyingParty relyingParty, PkceVerifiers verifiers, OidcSignInStarter starter,
+                           Clock clock) {
+        this.starter = starter;
         this.registry = registry;
         this.attempts = attempts;
         this.outcomes = outcomes;
@@ -63,6 +66,10 @@ class OidcCallbackController {
                     "<p>This sign-in endpoint is not (or no longer) valid.</p>");
         }
         IdentityProvider idp = found.get();
+        Optional<SignInFailure> lost = starter.unavailableSecret(idp);
+        if (lost.isPresent()) {
+            return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
+        }
         OidcSettings oidc = (OidcSettings) idp.settings();
         Optional<SignInAttempt> attempt = Optional.ofNullable(state).filter(s -> s.length() <= 64)
                 .flatMap(s -> attempts.claim(s, now));

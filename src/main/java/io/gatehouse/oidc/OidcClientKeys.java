@@ -4,7 +4,11 @@ import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.crypto.KeyPairPool;
 import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.crypto.SealedSecret;
+import io.gatehouse.crypto.SealedStore;
 import io.gatehouse.crypto.SecretBox;
+import io.gatehouse.crypto.SecretBoxException;
+import io.gatehouse.idp.LostSecrets;
+import io.gatehouse.persistence.SealedColumn;
 import io.gatehouse.oidc.internal.ClientJwks;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -12,6 +16,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -23,17 +28,44 @@ import org.springframework.transaction.support.TransactionTemplate;
  * as the client's JWKS. Two nodes never both assign one: the provider's row is locked meanwhile.
  */
 @Service
-public class OidcClientKeys {
+public class OidcClientKeys implements SealedStore.InOneColumn {
+    private static final String AAD_PREFIX = "oidc_client_key:";
     private final JdbcClient jdbc;
     private final SecretBox box;
     private final KeyPairPool pool;
     private final TransactionTemplate tx;
+    private final SealedColumn sealedKeys;
 
-    OidcClientKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx) {
+    OidcClientKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx, LostSecrets lost) {
         this.jdbc = jdbc;
         this.box = box;
         this.pool = pool;
         this.tx = tx;
+        this.sealedKeys = new SealedColumn(jdbc, box, new SealedColumn.Spec("OIDC client private keys",
+                "oidc_client_keys", "id", "private_key_id", "private_key", "idp_id", AAD_PREFIX),
+                l -> lost.report(l.ownerId(), "OIDC client private key", l.keyId(), l.keyLoaded()));
+    }
+
+    @Override
+    public SealedStore column() {
+        return sealedKeys;
+    }
+
+    /** The master key id of the provider's active client key when it does not open here, if so. */
+    public Optional<String> unopenableActiveKey(String idpId) {
+        record Sealed(String id, SealedSecret sealed) {
+        }
+        for (Sealed k : jdbc.sql("select id, private_key_id, private_key from oidc_client_keys where idp_id = ?"
+                        + " and status = 'active'").param(idpId)
+                .query((rs, n) -> new Sealed(rs.getString(1), new SealedSecret(rs.getString(2), rs.getString(3))))
+                .list()) {
+            try {
+                box.open(k.sealed(), aad(k.id()).getBytes(StandardCharsets.UTF_8));
+            } catch (SecretBoxException e) {
+                return Optional.of(k.sealed().keyId());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The private key that signs client assertions, and the kid the provider finds it under. */
@@ -90,6 +122,6 @@ public class OidcClientKeys {
     }
 
     private static String aad(String keyId) {
-        return "oidc_client_key:" + keyId;
+        return AAD_PREFIX + keyId;
     }
 }

@@ -11,6 +11,7 @@ import io.gatehouse.oidc.internal.AuthorizationRequests;
 import io.gatehouse.signin.LoginRequest;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
+import io.gatehouse.signin.SignInFailure;
 import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SignInStarter;
 import java.net.URI;
@@ -43,6 +44,16 @@ class OidcSignInStarter implements SignInStarter {
     @Override
     public Protocol protocol() {
         return Protocol.OIDC;
+    }
+
+    /** Also the client key that signs private_key_jwt assertions, when that is the method. */
+    @Override
+    public Optional<SignInFailure> unavailableSecret(IdentityProvider idp) {
+        return SignInStarter.super.unavailableSecret(idp).or(() -> idp.settings() instanceof OidcSettings oidc
+                && oidc.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT
+                ? clientKeys.unopenableActiveKey(idp.id())
+                        .map(keyId -> SignInFailure.secretUnavailable("OIDC client private key", keyId))
+                : Optional.empty());
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,16 +36,18 @@ class AcsController {
     private final IdentityProviders registry;
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
+    private final SamlSignInStarter starter;
     private final AssertionReplayCache replays;
     private final SignInOutcomes outcomes;
     private final SamlResponseValidator validator = new SamlResponseValidator();
     private final Clock clock;
 
-    AcsController(IdentityProviders registry, SignInAttempts attempts, SpKeys spKeys, AssertionReplayCache replays,
-                  SignInOutcomes outcomes, Clock clock) {
+    AcsController(IdentityProviders registry, SignInAttempts attempts, SpKeys spKeys, SamlSignInStarter starter,
+                  AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock) {
         this.registry = registry;
         this.attempts = attempts;
         this.spKeys = spKeys;
+        this.starter = starter;
         this.replays = replays;
         this.outcomes = outcomes;
         this.clock = clock;
@@ -63,6 +66,10 @@ class AcsController {
                     "<p>This sign-in endpoint is not (or no longer) valid.</p>");
         }
         IdentityProvider idp = found.get();
+        Optional<SignInFailure> lost = starter.unavailableSecret(idp);
+        if (lost.isPresent()) {
+            return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
+        }
         if (samlResponse == null || samlResponse.isBlank()) {
             return outcomes.failed(idp.org(), found, alias, failure(SamlRejectReason.RESPONSE_MISSING, ""));
         }

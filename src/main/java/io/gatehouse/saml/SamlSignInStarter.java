@@ -14,7 +14,9 @@ import io.gatehouse.saml.internal.SamlBindings;
 import io.gatehouse.signin.LoginRequest;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
+import io.gatehouse.signin.SignInFailure;
 import io.gatehouse.signin.SignInOutcomes;
+import io.gatehouse.signin.SignInStarter;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -28,7 +30,7 @@ import org.w3c.dom.Document;
  * request id, RelayState the attempt's handle, never a URL) and sends it by the configured binding.
  */
 @Component
-class SamlSignInStarter implements io.gatehouse.signin.SignInStarter {
+class SamlSignInStarter implements SignInStarter {
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
     private final IdentityProviders registry;
@@ -42,6 +44,13 @@ class SamlSignInStarter implements io.gatehouse.signin.SignInStarter {
     @Override
     public Protocol protocol() {
         return Protocol.SAML;
+    }
+
+    /** Also the SP's own active keys: they sign the requests and decrypt the assertions. */
+    @Override
+    public Optional<SignInFailure> unavailableSecret(IdentityProvider idp) {
+        return SignInStarter.super.unavailableSecret(idp).or(() -> spKeys.unopenableActiveKey(idp.id())
+                .map(keyId -> SignInFailure.secretUnavailable("SAML SP private key", keyId)));
     }
 
     @Override

@@ -51,6 +51,12 @@ public class SignInOutcomes {
     }
 
     public ResponseEntity<String> failed(OrgId org, Optional<IdentityProvider> idp, String alias, SignInFailure failure) {
+        return failed(org, idp, alias, failure, HttpStatus.FORBIDDEN);
+    }
+
+    /** As above; the page (when the IdP has no error_url) answers with {@code status}. */
+    public ResponseEntity<String> failed(OrgId org, Optional<IdentityProvider> idp, String alias, SignInFailure failure,
+                                         HttpStatus status) {
         ObjectNode details = JSON.createObjectNode();
         details.put("reason", failure.code());
         details.put("explanation", failure.title());
@@ -67,7 +73,7 @@ public class SignInOutcomes {
                             + "&trace_id=" + encode(traceId()))
                     .build();
         }
-        return page(HttpStatus.FORBIDDEN, "Sign-in failed", "<p>" + escape(failure.title()) + ".</p>"
+        return page(status, "Sign-in failed", "<p>" + escape(failure.title()) + ".</p>"
                 + "<p>Reason code: <code>" + escape(failure.code()) + "</code>; trace id <code>" + escape(traceId())
                 + "</code>. Your administrator can look them up in Gatehouse's sign-in events.</p>");
     }

@@ -48,6 +48,63 @@ class SecretBoxTest {
     }
 
     @Test
+    void resealingMovesASecretToThePrimaryKeyForTheSameOwnerOnly() {
+        String old = newKey();
+        String next = newKey();
+        SecretBox before = MasterKeys.load(old, dir);
+        SealedSecret sealed = before.sealString("client-secret-value", "identity_provider:1");
+        SecretBox rotated = MasterKeys.load(next + "," + old, dir);
+        SealedSecret moved = rotated.resealString(sealed, "identity_provider:1");
+        assertThat(moved.keyId()).isEqualTo(rotated.primaryKeyId()).isNotEqualTo(sealed.keyId());
+        assertThat(MasterKeys.load(next, dir).openString(moved, "identity_provider:1")).isEqualTo("client-secret-value");
+        // the owner binding goes along: resealing for another owner fails as opening would
+        assertThatThrownBy(() -> rotated.resealString(sealed, "identity_provider:2"))
+                .isInstanceOf(SecretBoxException.class);
+        SecretBoxException lost = org.junit.jupiter.api.Assertions.assertThrows(SecretBoxException.class,
+                () -> MasterKeys.load(next, dir).resealString(sealed, "identity_provider:1"));
+        assertThat(lost.missingKeyId()).contains(sealed.keyId());
+    }
+
+    @Test
+    void keyIdsAreDerivedOneWayUnderTheirOwnLabelAndShowNoDigestOfTheKey() throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String id = MasterKeys.keyId(key);
+        assertThat(id).matches("^mk-[0-9a-f]{16}$").isEqualTo(MasterKeys.keyId(key.clone()));
+        String plainDigest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key));
+        assertThat(plainDigest).doesNotContain(id.substring(3)).startsWith(MasterKeys.legacyKeyId(key));
+        byte[] other = key.clone();
+        other[0] ^= 1;
+        assertThat(MasterKeys.keyId(other)).isNotEqualTo(id);
+    }
+
+    @Test
+    void secretsSealedUnderTheEarlierIdOfAKeyStillOpenAndAreShownUnderItsId() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String text = Base64.getEncoder().encodeToString(key);
+        SecretBox box = MasterKeys.load(text, dir);
+        SealedSecret current = box.sealString("v", "a");
+        // what an earlier version stored: the same ciphertext under the key's plain-SHA-256 id
+        SealedSecret legacy = new SealedSecret(MasterKeys.legacyKeyId(key), current.ciphertext());
+        assertThat(box.openString(legacy, "a")).isEqualTo("v");
+        assertThat(box.opens(legacy.keyId())).isTrue();
+        assertThat(box.displayId(legacy.keyId())).isEqualTo(box.primaryKeyId());
+        assertThat(box.resealString(legacy, "a").keyId()).isEqualTo(box.primaryKeyId());
+        assertThat(box.displayId("mk-0123456789abcdef")).isEqualTo("mk-0123456789abcdef");
+        assertThat(box.opens("mk-0123456789abcdef")).isFalse();
+    }
+
+    @Test
+    void aKeyListedTwiceCountsOnceAndKeepsItsPlace() {
+        String first = newKey();
+        String second = newKey();
+        SecretBox box = MasterKeys.load(first + "," + second + "," + first, dir);
+        assertThat(box.keyIds()).hasSize(2).first().isEqualTo(MasterKeys.load(first, dir).primaryKeyId());
+    }
+
+    @Test
     void aGeneratedKeyIsPrivateAndReused() throws Exception {
         SecretBox first = MasterKeys.load(null, dir);
         Path file = dir.resolve("master.key");

@@ -7,12 +7,17 @@ import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.crypto.KeyPairPool;
 import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.crypto.SealedSecret;
+import io.gatehouse.crypto.SealedStore;
 import io.gatehouse.crypto.SecretBox;
+import io.gatehouse.crypto.SecretBoxException;
+import io.gatehouse.idp.LostSecrets;
+import io.gatehouse.persistence.SealedColumn;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,21 +30,66 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Rotation is two steps so the IdP can learn the next key from our metadata before it is used.
  */
 @Service
-public class SpKeys {
+public class SpKeys implements SealedStore.InOneColumn {
+    private static final String AAD_PREFIX = "sp_key:";
     private final JdbcClient jdbc;
     private final SecretBox box;
     private final KeyPairPool pool;
+    private final SealedColumn sealedKeys;
 
     private final TransactionTemplate tx;
     private final com.github.benmanes.caffeine.cache.Cache<String, PrivateKey> opened =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().executor(Runnable::run)
                     .maximumSize(20_000).build();
+    /**
+     * Providers whose active keys all opened here lately: a sign-in's check then costs no query. Keys
+     * new since are sealed with this node's primary key, so a minute's staleness misses nothing.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> activeOpen =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().executor(Runnable::run)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(1)).maximumSize(20_000).build();
 
-    SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx) {
+    SpKeys(JdbcClient jdbc, SecretBox box, KeyPairPool pool, TransactionTemplate tx, LostSecrets lost) {
         this.jdbc = jdbc;
         this.box = box;
         this.pool = pool;
         this.tx = tx;
+        this.sealedKeys = new SealedColumn(jdbc, box, new SealedColumn.Spec("SAML SP private keys", "sp_keys", "id",
+                "private_key_id", "private_key", "idp_id", AAD_PREFIX),
+                l -> lost.report(l.ownerId(), "SAML SP private key", l.keyId(), l.keyLoaded()));
+    }
+
+    @Override
+    public SealedStore column() {
+        // a re-sealed row holds the same key: what this node opened before stays right
+        return sealedKeys;
+    }
+
+    /**
+     * The master key id of an active key of the provider that does not open here (its master key is
+     * gone), if any: a sign-in needing it cannot be made.
+     */
+    public Optional<String> unopenableActiveKey(String idpId) {
+        if (activeOpen.getIfPresent(idpId) != null) {
+            return Optional.empty();
+        }
+        record Sealed(String id, String keyId, String ciphertext) {
+        }
+        List<Sealed> active = jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ?"
+                        + " and status = 'active'")
+                .param(idpId)
+                .query((rs, n) -> new Sealed(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+        for (Sealed k : active) {
+            try {
+                open(k.id(), k.keyId(), k.ciphertext());
+            } catch (SecretBoxException e) {
+                return Optional.of(k.keyId());
+            }
+        }
+        if (!active.isEmpty()) {
+            activeOpen.put(idpId, true);
+        }
+        return Optional.empty();
     }
 
     /** What a key is for. */
@@ -230,11 +280,19 @@ public class SpKeys {
      * (published ahead of use) or to a retired one (cached metadata), and decryption tries each.
      */
     public List<PrivateKey> privateKeys(String idpId, Use use) {
-        return jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ? and key_use = ?"
+        List<PrivateKey> keys = new ArrayList<>();
+        jdbc.sql("select id, private_key_id, private_key from sp_keys where idp_id = ? and key_use = ?"
                         + " order by case status when 'active' then 0 when 'next' then 1 else 2 end, created_at desc")
                 .params(idpId, use.wireName())
-                .query((rs, n) -> open(rs.getString("id"), rs.getString("private_key_id"), rs.getString("private_key")))
-                .list();
+                .query(rs -> {
+                    try {
+                        keys.add(open(rs.getString("id"), rs.getString("private_key_id"), rs.getString("private_key")));
+                    } catch (SecretBoxException e) {
+                        // a key whose master key is gone is left out (the rotation names it): what was
+                        // encrypted to another key still decrypts, and nothing else fails on it
+                    }
+                });
+        return keys;
     }
 
     private PrivateKey open(String id, String keyId, String ciphertext) {
@@ -275,6 +333,6 @@ public class SpKeys {
     }
 
     private static byte[] aad(String keyId) {
-        return ("sp_key:" + keyId).getBytes(StandardCharsets.UTF_8);
+        return (AAD_PREFIX + keyId).getBytes(StandardCharsets.UTF_8);
     }
 }
