@@ -12,7 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /** Points a test application at H2 or PostgreSQL; one initializer class per database, so contexts are shared. */
 public final class GatehouseInitializers {
-    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef-0123456789";
     /** One master key for every node of a test run, as a real deployment shares GATEHOUSE_MASTER_KEY. */
     public static final String MASTER_KEY = java.util.Base64.getEncoder().encodeToString(
             "gatehouse-test-master-key-32-byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
