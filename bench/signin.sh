@@ -8,7 +8,7 @@ JAVA_HOME=$(./gatehouse jdk)
 export JAVA_HOME
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
-key="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+key="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait "${pid:-}" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 ./gatehouse prepare

@@ -1,5 +1,6 @@
 package io.gatehouse.access;
 
+import io.gatehouse.api.ProblemException;
 import io.gatehouse.crypto.Secret;
 import io.gatehouse.tenancy.OrgId;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,17 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Issues, lists, revokes and authenticates API keys. Keys are 256-bit random values, so a plain
  * SHA-256 is the right hash: there is nothing to brute-force, and lookups stay one indexed query.
+ * A key is bound to its org's row (the org's created_at), not only to its id: an org deleted and
+ * created again under the same id never honours a key of the one before.
  */
 @Service
 public class ApiKeys {
@@ -31,9 +37,18 @@ public class ApiKeys {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Optional<byte[]> platformKeyHash;
-    private final Cache<String, Optional<Caller>> recent = Caffeine.newBuilder().executor(Runnable::run)
+    /**
+     * Answers kept a few seconds, keyed by the key's hash; each remembers the generation it was read
+     * in, and a revocation or an org's deletion starts a new one: an answer read before it (even one
+     * whose query raced the commit) is never used after it.
+     */
+    private final Cache<String, Known> recent = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(5)).build();
+    private final AtomicLong generation = new AtomicLong();
+
+    private record Known(long generation, Optional<Caller> caller) {
+    }
 
     ApiKeys(JdbcClient jdbc, Clock clock, PlatformAdminKey platformKey) {
         this.jdbc = jdbc;
@@ -49,10 +64,14 @@ public class ApiKeys {
         RANDOM.nextBytes(idBytes);
         String id = "key_" + HexFormat.of().formatHex(idBytes);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        jdbc.sql("insert into api_keys (id, org_id, name, role, key_hash, created_at) values (?, ?, ?, ?, ?, ?)")
-                .params(id, org.value(), name, role.wireName(), HexFormat.of().formatHex(sha256(plaintext)),
-                        Timestamp.from(now))
+        int inserted = jdbc.sql("insert into api_keys (id, org_id, name, role, key_hash, created_at, org_created_at)"
+                        + " select ?, id, ?, ?, ?, ?, created_at from orgs where id = ?")
+                .params(id, name, role.wireName(), HexFormat.of().formatHex(sha256(plaintext)), Timestamp.from(now),
+                        org.value())
                 .update();
+        if (inserted == 0) {
+            throw ProblemException.notFound("Organization " + org);
+        }
         return new IssuedApiKey(new ApiKey(id, org, name, role, now), new Secret(plaintext));
     }
 
@@ -63,14 +82,41 @@ public class ApiKeys {
 
     public boolean revoke(OrgId org, String id) {
         boolean revoked = jdbc.sql("delete from api_keys where org_id = ? and id = ?").params(org.value(), id).update() > 0;
-        // this node forgets at once; others within the cache's few seconds
-        recent.invalidateAll();
+        forgetCachedAnswers();
         return revoked;
     }
 
     /**
-     * The caller a presented key stands for, if it is a known key. Answers are kept for a few
-     * seconds (keyed by the hash, never the key): a revocation reaches every node within that time.
+     * Called in the transaction that deletes an org (its keys go with it by the cascade): this node
+     * forgets its cached answers once that commits. Other nodes forget theirs within the cache's
+     * few seconds.
+     */
+    public void orgDeleted(OrgId org) {
+        forgetCachedAnswers();
+    }
+
+    /** Now, and again after the surrounding transaction commits (a read in between saw the old rows). */
+    private void forgetCachedAnswers() {
+        forgetNow();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    forgetNow();
+                }
+            });
+        }
+    }
+
+    private void forgetNow() {
+        generation.incrementAndGet();
+        recent.invalidateAll();
+    }
+
+    /**
+     * The caller a presented key stands for, if it is a known key of an org that still exists (the
+     * same row it was issued in). Answers are kept for a few seconds: a revocation or an org's
+     * deletion is seen at once on this node, and within that time on every other.
      */
     public Optional<Caller> authenticate(String presented) {
         byte[] hash = sha256(presented);
@@ -78,9 +124,17 @@ public class ApiKeys {
             return Optional.of(new Caller.PlatformAdmin());
         }
         String hex = HexFormat.of().formatHex(hash);
-        return recent.get(hex, h -> jdbc.sql("select * from api_keys where key_hash = ?").param(h)
+        long current = generation.get();
+        Known known = recent.getIfPresent(hex);
+        if (known != null && known.generation() == current) {
+            return known.caller();
+        }
+        Optional<Caller> caller = jdbc.sql("select k.* from api_keys k join orgs o on o.id = k.org_id"
+                        + " and o.created_at = k.org_created_at where k.key_hash = ?").param(hex)
                 .query(ApiKeys::row).optional()
-                .map(k -> new Caller.OrgKey(k.id(), k.org(), k.role())));
+                .map(k -> new Caller.OrgKey(k.id(), k.org(), k.role()));
+        recent.put(hex, new Known(current, caller));
+        return caller;
     }
 
     private static ApiKey row(ResultSet rs, int n) throws SQLException {

@@ -2,7 +2,10 @@ package io.gatehouse.access;
 
 import io.gatehouse.api.ErrorCode;
 import io.gatehouse.api.ProblemException;
+import io.gatehouse.api.RateLimit;
+import io.gatehouse.api.RateLimits;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.context.annotation.Configuration;
@@ -15,15 +18,19 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Establishes the {@link Caller} for any handler that declares one, from {@code Authorization:
- * Bearer}, {@code X-API-Key} or the {@code api_key} query parameter, in that order.
+ * Bearer}, {@code X-API-Key} or the {@code api_key} query parameter, in that order. Wrong keys are
+ * counted per client address: once an address has used up its failures, every key it presents is
+ * refused (429) until the window ends, a right one too, so the answer never tells a guess was right.
  */
 @Configuration(proxyBeanMethods = false)
 class CallerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
     private static final String ATTRIBUTE = Caller.class.getName();
     private final ApiKeys keys;
+    private final RateLimit failures;
 
-    CallerResolver(ApiKeys keys) {
+    CallerResolver(ApiKeys keys, RateLimits limits) {
         this.keys = keys;
+        this.failures = limits.apiKeyFailures();
     }
 
     @Override
@@ -49,8 +56,18 @@ class CallerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer 
         }
         String presented = presentedKey(request).orElseThrow(() -> new ProblemException(ErrorCode.UNAUTHORIZED,
                 "Send an API key as Authorization: Bearer <key>, X-API-Key: <key> or ?api_key=<key>"));
-        Caller caller = keys.authenticate(presented)
-                .orElseThrow(() -> new ProblemException(ErrorCode.UNAUTHORIZED, "The API key is not valid"));
+        Optional<Duration> locked = failures.exhausted(request);
+        if (locked.isPresent()) {
+            throw ProblemException.tooManyRequests("Too many wrong API keys from this address; try again after the"
+                    + " Retry-After delay", locked.get());
+        }
+        Optional<Caller> known = keys.authenticate(presented);
+        if (known.isEmpty()) {
+            // a success never resets the count: a key of one's own between guesses must not reopen guessing
+            failures.spend(request);
+            throw new ProblemException(ErrorCode.UNAUTHORIZED, "The API key is not valid");
+        }
+        Caller caller = known.get();
         request.setAttribute(ATTRIBUTE, caller);
         return caller;
     }

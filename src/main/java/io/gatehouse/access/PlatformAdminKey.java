@@ -14,20 +14,25 @@ import org.springframework.stereotype.Component;
 
 /**
  * The platform-admin key: GATEHOUSE_ADMIN_KEY when set; otherwise, on the embedded database, one
- * generated once into the data folder so that a fresh install is usable at once.
+ * generated once into the data folder so that a fresh install is usable at once. A key shorter than
+ * {@link #MIN_LENGTH} characters stops the start: it opens every organization, so it must not be
+ * guessable (the failed-key rate limit slows guessing; only length makes it hopeless).
  */
 @Component
 public class PlatformAdminKey {
+    /** 32 characters of a random base64 or hex value carry 128 bits or more. */
+    public static final int MIN_LENGTH = 32;
     private final Optional<String> key;
     private final boolean generated;
 
     PlatformAdminKey(GatehouseProperties properties) {
         String configured = properties.adminKey();
         if (configured != null && !configured.isBlank()) {
-            this.key = Optional.of(configured.strip());
+            this.key = Optional.of(checked(configured.strip(), "GATEHOUSE_ADMIN_KEY"));
             this.generated = false;
         } else if (properties.usesEmbeddedDatabase()) {
-            this.key = Optional.of(readOrGenerate(properties.dataDir().resolve("admin.key")));
+            Path file = properties.dataDir().resolve("admin.key");
+            this.key = Optional.of(checked(readOrGenerate(file), "The admin key in " + file));
             this.generated = true;
         } else {
             this.key = Optional.empty();
@@ -46,6 +51,15 @@ public class PlatformAdminKey {
 
     /** The key for the start-up banner only; never log it. */
     public Optional<String> forBanner() {
+        return key;
+    }
+
+    /** The key when long enough; else a refusal that says why and how to fix it (never quoting the key). */
+    private static String checked(String key, String source) {
+        if (key.length() < MIN_LENGTH) {
+            throw new IllegalStateException(source + " is " + key.length() + " characters long; the platform-admin key"
+                    + " must be at least " + MIN_LENGTH + " characters (generate one with: openssl rand -base64 32)");
+        }
         return key;
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -32,7 +33,10 @@ class ProblemResponses {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<byte[]> problem(ProblemException e, HttpServletRequest request) {
-        return dialects.entity(request, e.errorCode(), e.getMessage(), e.errors());
+        ResponseEntity<byte[]> entity = dialects.entity(request, e.errorCode(), e.getMessage(), e.errors());
+        return e.retryAfter().map(wait -> ResponseEntity.status(entity.getStatusCode()).headers(entity.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, RateLimit.retryAfter(wait)).body(entity.getBody()))
+                .orElse(entity);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -29,9 +29,11 @@ public class UnreadableParameters {
     static final int MAX_ADDRESSES = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(UnreadableParameters.class);
     private final Cache<String, Boolean> warned;
+    private final ClientAddress clients;
 
     @Autowired
-    UnreadableParameters(Clock clock) {
+    UnreadableParameters(Clock clock, ClientAddress clients) {
+        this.clients = clients;
         this.warned = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -78,7 +80,7 @@ public class UnreadableParameters {
 
     /** Logs the refusal, unless this client address was logged within the last minute. */
     void warn(HttpServletRequest request, ErrorCode code) {
-        String address = ClientAddress.of(request);
+        String address = clients.text(request);
         if (firstThisMinute(address)) {
             // neither the query nor the body: they may carry credentials
             LOG.warn("Refused {} {} from {}: {} (trace {}); more from this address are not logged for {} s",

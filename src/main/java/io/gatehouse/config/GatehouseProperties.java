@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -19,13 +20,48 @@ public record GatehouseProperties(
         boolean allowPrivateNetworkFetch,
         boolean demo,
         int spKeyPoolSize,
-        Boolean signInBrowserBinding) {
+        Boolean signInBrowserBinding,
+        String trustedProxies,
+        int apiKeyFailureLimit,
+        Duration apiKeyFailureWindow,
+        int discoveryLookupLimit,
+        Duration discoveryLookupWindow) {
 
     public GatehouseProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         baseUrl = baseUrl == null || baseUrl.isBlank() ? "http://localhost:8080" : stripTrailingSlash(baseUrl);
         spKeyPoolSize = spKeyPoolSize <= 0 ? 4 : spKeyPoolSize;
         signInBrowserBinding = signInBrowserBinding == null || signInBrowserBinding;
+        trustedProxies = trustedProxies == null ? "" : trustedProxies;
+        apiKeyFailureLimit = apiKeyFailureLimit <= 0 ? 20 : apiKeyFailureLimit;
+        apiKeyFailureWindow = positiveOr(apiKeyFailureWindow, Duration.ofMinutes(10));
+        discoveryLookupLimit = discoveryLookupLimit <= 0 ? 60 : discoveryLookupLimit;
+        discoveryLookupWindow = positiveOr(discoveryLookupWindow, Duration.ofMinutes(1));
+    }
+
+    private static Duration positiveOr(Duration value, Duration fallback) {
+        return value == null || value.isNegative() || value.isZero() ? fallback : value;
+    }
+
+    /** The rate limits per client address. */
+    public RateLimitSettings rateLimits() {
+        return new RateLimitSettings(apiKeyFailureLimit, apiKeyFailureWindow, discoveryLookupLimit, discoveryLookupWindow);
+    }
+
+    /**
+     * Limits per client address (GATEHOUSE_API_KEY_FAILURE_LIMIT and _WINDOW,
+     * GATEHOUSE_DISCOVERY_LOOKUP_LIMIT and _WINDOW); each window is fixed from the first event an
+     * address spends in it. Unset or non-positive values take the defaults.
+     *
+     * @param apiKeyFailures      wrong API keys an address may present in a window; after them every
+     *                            API call from it, with a right key too, is refused until the window ends
+     * @param apiKeyFailureWindow that window
+     * @param discoveryLookups    provider lookups at {@code /oauth2/authorize} (login_hint, organization,
+     *                            identity_provider) an address may make in a window
+     * @param discoveryWindow     that window
+     */
+    public record RateLimitSettings(int apiKeyFailures, Duration apiKeyFailureWindow, int discoveryLookups,
+                                    Duration discoveryWindow) {
     }
 
     /**
@@ -52,7 +88,8 @@ public record GatehouseProperties(
     public String toString() {
         // never print the admin key, the master key or the database password
         return "GatehouseProperties[baseUrl=" + baseUrl + ", dataDir=" + dataDir + ", embeddedDb="
-                + usesEmbeddedDatabase() + ", allowPrivateNetworkFetch=" + allowPrivateNetworkFetch + ", demo=" + demo + "]";
+                + usesEmbeddedDatabase() + ", allowPrivateNetworkFetch=" + allowPrivateNetworkFetch + ", demo=" + demo
+                + ", trustedProxies=" + trustedProxies + ", " + rateLimits() + "]";
     }
 
     private static String stripTrailingSlash(String url) {

@@ -15,6 +15,7 @@ import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import io.gatehouse.idp.saml.NameIdFormats;
 import io.gatehouse.idp.saml.SamlBinding;
 import io.gatehouse.idp.saml.SignatureAlgorithm;
+import io.gatehouse.metadata.AddressRules;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -646,7 +647,7 @@ public final class IdentityProviderReader {
             f.error(name, "invalid_url", "must not have a #fragment");
             return Optional.empty();
         }
-        if (!allowPrivateNetwork && PrivateAddresses.isPrivateHost(IDN.toASCII(uri.getHost(), IDN.ALLOW_UNASSIGNED))) {
+        if (!allowPrivateNetwork && AddressRules.isForbiddenHost(IDN.toASCII(uri.getHost(), IDN.ALLOW_UNASSIGNED))) {
             f.error(name, "private_address", "must not point at a loopback, private or link-local address");
             return Optional.empty();
         }

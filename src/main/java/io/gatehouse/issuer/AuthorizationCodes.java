@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * One-time authorization codes (60 s), stored by hash and bound to the client, the redirect URI and
- * the PKCE challenge; redeeming is one conditional UPDATE, so a code works once across all nodes.
+ * the PKCE challenge. It is read, checked, then spent by one conditional UPDATE, so a code works once
+ * across all nodes and only for the request that can prove the bindings.
  */
 @Component
 class AuthorizationCodes {
@@ -35,16 +36,17 @@ class AuthorizationCodes {
                  Optional<String> nonce, String scope, OrgId org, String userId, String claimsJson, Instant authTime) {
     }
 
-    /** The outcome of redeeming a code. */
-    sealed interface Redemption {
-        record Redeemed(Grant grant) implements Redemption {
+    /** What a presented code stands for, before anything is decided about it. */
+    sealed interface Lookup {
+        /**
+         * A live code, or one redeemed before ({@code used}: a second use is a replay). Either way
+         * nothing happens to it until the request has proved the grant's bindings.
+         */
+        record Found(Grant grant, boolean used) implements Lookup {
         }
 
-        /** Used before: whatever it issued is revoked. */
-        record Replayed(String codeHash) implements Redemption {
-        }
-
-        record Unknown() implements Redemption {
+        /** No such code, or it expired. */
+        record Unknown() implements Lookup {
         }
     }
 
@@ -65,25 +67,38 @@ class AuthorizationCodes {
         return code;
     }
 
-    Redemption redeem(String code, Instant now) {
+    /**
+     * Reads a code without changing it: the token endpoint checks the client, the redirect URI and
+     * the PKCE verifier against the grant first, so a request that fails them never spends the code
+     * nor revokes what it issued (a stolen code alone can do neither).
+     */
+    Lookup find(String code, Instant now) {
         if (code == null || code.isEmpty() || code.length() > 100) {
-            return new Redemption.Unknown();
+            return new Lookup.Unknown();
         }
-        String hash = Applications.hash(code);
-        int claimed = jdbc.sql("update authorization_codes set used_at = ? where code_hash = ? and used_at is null"
+        return jdbc.sql("select * from authorization_codes where code_hash = ?").param(Applications.hash(code))
+                .query((rs, n) -> {
+                    Grant grant = new Grant(rs.getString("code_hash"), rs.getString("client_id"),
+                            rs.getString("redirect_uri"), Optional.ofNullable(rs.getString("code_challenge")),
+                            Optional.ofNullable(rs.getString("nonce")), rs.getString("scope"),
+                            new OrgId(rs.getString("org_id")), rs.getString("user_id"), rs.getString("claims"),
+                            rs.getTimestamp("auth_time").toInstant());
+                    if (rs.getTimestamp("used_at") != null) {
+                        return (Lookup) new Lookup.Found(grant, true);
+                    }
+                    return rs.getTimestamp("expires_at").toInstant().isAfter(now) ? new Lookup.Found(grant, false)
+                            : new Lookup.Unknown();
+                })
+                .optional().orElseGet(Lookup.Unknown::new);
+    }
+
+    /**
+     * Spends a checked code: one conditional UPDATE, so of any number of requests on any number of
+     * nodes exactly one wins. False when another request spent it first (or it just expired).
+     */
+    boolean consume(String codeHash, Instant now) {
+        return jdbc.sql("update authorization_codes set used_at = ? where code_hash = ? and used_at is null"
                         + " and expires_at > ?")
-                .params(Timestamp.from(now), hash, Timestamp.from(now)).update();
-        if (claimed == 1) {
-            return jdbc.sql("select * from authorization_codes where code_hash = ?").param(hash)
-                    .query((rs, n) -> (Redemption) new Redemption.Redeemed(new Grant(rs.getString("code_hash"),
-                            rs.getString("client_id"), rs.getString("redirect_uri"),
-                            Optional.ofNullable(rs.getString("code_challenge")), Optional.ofNullable(rs.getString("nonce")),
-                            rs.getString("scope"), new OrgId(rs.getString("org_id")), rs.getString("user_id"),
-                            rs.getString("claims"), rs.getTimestamp("auth_time").toInstant())))
-                    .single();
-        }
-        boolean usedBefore = jdbc.sql("select count(*) from authorization_codes where code_hash = ? and used_at is not null")
-                .param(hash).query(Integer.class).single() > 0;
-        return usedBefore ? new Redemption.Replayed(hash) : new Redemption.Unknown();
+                .params(Timestamp.from(now), codeHash, Timestamp.from(now)).update() == 1;
     }
 }

@@ -1,7 +1,7 @@
 package io.gatehouse.issuer;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.api.RateLimit;
+import io.gatehouse.api.RateLimits;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.routing.DomainRouter;
@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -37,26 +36,28 @@ import org.springframework.web.util.HtmlUtils;
 @RestController
 class AuthorizeController {
     private static final int MAX_PARAM = 2000;
-    private static final int LOOKUPS_PER_MINUTE = 30;
     private final Applications applications;
     private final DomainRouter router;
     private final IdentityProviders registry;
     private final SignInStarts starts;
     private final Clock clock;
     private final Issuer issuer;
-    /** Email-domain lookups per client address: the neutral answer must not become an oracle at scale. */
-    private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().executor(Runnable::run)
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(1)).build();
+    /**
+     * Provider lookups per client address (identity_provider, organization, login_hint): each answer
+     * tells whether an org, a provider or an email domain uses Gatehouse, and by which names, so
+     * none may become an oracle at scale.
+     */
+    private final RateLimit lookups;
 
     AuthorizeController(Applications applications, DomainRouter router, IdentityProviders registry,
-                        SignInStarts starts, Clock clock, Issuer issuer) {
+                        SignInStarts starts, Clock clock, Issuer issuer, RateLimits limits) {
         this.applications = applications;
         this.router = router;
         this.registry = registry;
         this.starts = starts;
         this.clock = clock;
         this.issuer = issuer;
+        this.lookups = limits.discoveryLookups();
     }
 
     @GetMapping("/oauth2/authorize")
@@ -94,6 +95,14 @@ class AuthorizeController {
 
         Optional<String> loginHint = Optional.ofNullable(p.get("login_hint")).map(String::strip).filter(h -> !h.isEmpty());
         Optional<Route> route;
+        boolean lookup = p.containsKey("identity_provider") || p.containsKey("organization") || loginHint.isPresent();
+        Optional<Duration> wait = lookup ? lookups.spend(http) : Optional.empty();
+        if (wait.isPresent()) {
+            ResponseEntity<String> page = SignInOutcomes.page(HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
+                    "<p>Too many sign-in lookups from this address. Wait a little and try again.</p>");
+            return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, RateLimit.retryAfter(wait.get())).body(page.getBody());
+        }
         if (p.containsKey("identity_provider")) {
             String[] parts = p.get("identity_provider").split("/", 2);
             route = parts.length != 2 ? Optional.empty() : OrgId.parse(parts[0]).flatMap(org -> router.forOrg(org)
@@ -111,10 +120,6 @@ class AuthorizeController {
             }
             route = Optional.of(routes.getFirst());
         } else if (loginHint.isPresent()) {
-            if (overLimit(http)) {
-                return SignInOutcomes.page(HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
-                        "<p>Too many sign-in lookups from this address. Wait a minute and try again.</p>");
-            }
             route = router.forEmail(loginHint.get());
             if (route.isEmpty()) {
                 return emailPage(p, Optional.of("We could not find single sign-on for that address. Check it, or ask"
@@ -133,10 +138,6 @@ class AuthorizeController {
         }
         return starts.start(idp.get(), new LoginRequest(loginHint.filter(h -> h.contains("@")),
                 Optional.of(request.toJson())), clock.instant());
-    }
-
-    private boolean overLimit(HttpServletRequest http) {
-        return lookups.get(http.getRemoteAddr(), k -> new AtomicInteger()).incrementAndGet() > LOOKUPS_PER_MINUTE;
     }
 
     /** An error for the app, on its (validated) redirect URI, with its state. */

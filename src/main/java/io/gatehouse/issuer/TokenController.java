@@ -34,8 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code POST /oauth2/token}: the authorization-code grant. The client authenticates
  * (client_secret_basic, client_secret_post, or none with PKCE); the code is redeemed once, only by
- * the client it was issued to, with the same redirect URI and the PKCE verifier; a replayed code
- * revokes what it issued.
+ * the client it was issued to, with the same redirect URI and the PKCE verifier, which are checked
+ * before the code is spent; a replayed code (from a request that passes those checks) revokes what
+ * it issued.
  */
 @RestController
 class TokenController {
@@ -87,34 +88,25 @@ class TokenController {
             return error(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "only authorization_code is supported", false);
         }
         Instant now = clock.instant();
-        AuthorizationCodes.Grant grant;
-        switch (codes.redeem(one(form, "code"), now)) {
-            case AuthorizationCodes.Redemption.Unknown u -> {
+        AuthorizationCodes.Lookup.Found found;
+        switch (codes.find(one(form, "code"), now)) {
+            case AuthorizationCodes.Lookup.Unknown u -> {
                 return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code is invalid or expired", false);
             }
-            case AuthorizationCodes.Redemption.Replayed r -> {
-                accessTokens.revokeIssuedFor(r.codeHash());
-                return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code was already used", false);
-            }
-            case AuthorizationCodes.Redemption.Redeemed r -> grant = r.grant();
+            case AuthorizationCodes.Lookup.Found f -> found = f;
         }
-        if (!grant.clientId().equals(app.get().clientId())) {
-            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code was issued to another client", false);
+        AuthorizationCodes.Grant grant = found.grant();
+        // the bindings first: a request that cannot prove them changes nothing, so a stolen code can
+        // neither be burned before its owner redeems it nor used to revoke what it issued
+        Optional<String> mismatch = bindingMismatch(grant, app.get(), form);
+        if (mismatch.isPresent()) {
+            return error(HttpStatus.BAD_REQUEST, "invalid_grant", mismatch.get(), false);
         }
-        if (!grant.redirectUri().equals(one(form, "redirect_uri"))) {
-            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "redirect_uri differs from the authorization request",
-                    false);
-        }
-        String verifier = one(form, "code_verifier");
-        if (grant.codeChallenge().isPresent()) {
-            if (verifier == null || !verifier.matches("^[A-Za-z0-9._~-]{43,128}$")
-                    || !MessageDigest.isEqual(Sha256.base64Url(verifier).getBytes(StandardCharsets.US_ASCII),
-                    grant.codeChallenge().get().getBytes(StandardCharsets.US_ASCII))) {
-                return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the PKCE code_verifier does not match", false);
-            }
-        } else if (verifier != null) {
-            // a verifier without a challenge means the challenge was stripped on the way: a downgrade
-            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "no code_challenge was sent with the request", false);
+        if (found.used() || !codes.consume(grant.codeHash(), now)) {
+            // a second use (or the loser of two racing uses): refused, and what the code issued is
+            // revoked (RFC 6749 section 4.1.2)
+            accessTokens.revokeIssuedFor(grant.codeHash());
+            return error(HttpStatus.BAD_REQUEST, "invalid_grant", "the code was already used", false);
         }
         String accessToken = accessTokens.issue(grant.codeHash(), app.get().clientId(), now);
         String idToken = idToken(app.get(), grant, accessToken, now);
@@ -126,6 +118,29 @@ class TokenController {
         body.put("scope", grant.scope());
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Pragma", "no-cache").body(body.toString());
+    }
+
+    /** Why the request may not redeem the code (client, redirect URI, PKCE), if it may not. */
+    private static Optional<String> bindingMismatch(AuthorizationCodes.Grant grant, Application app,
+                                                    Map<String, String[]> form) {
+        if (!grant.clientId().equals(app.clientId())) {
+            return Optional.of("the code was issued to another client");
+        }
+        if (!grant.redirectUri().equals(one(form, "redirect_uri"))) {
+            return Optional.of("redirect_uri differs from the authorization request");
+        }
+        String verifier = one(form, "code_verifier");
+        if (grant.codeChallenge().isPresent()) {
+            if (verifier == null || !verifier.matches("^[A-Za-z0-9._~-]{43,128}$")
+                    || !MessageDigest.isEqual(Sha256.base64Url(verifier).getBytes(StandardCharsets.US_ASCII),
+                    grant.codeChallenge().get().getBytes(StandardCharsets.US_ASCII))) {
+                return Optional.of("the PKCE code_verifier does not match");
+            }
+        } else if (verifier != null) {
+            // a verifier without a challenge means the challenge was stripped on the way: a downgrade
+            return Optional.of("no code_challenge was sent with the request");
+        }
+        return Optional.empty();
     }
 
     private String idToken(Application app, AuthorizationCodes.Grant grant, String accessToken, Instant now) {

@@ -228,16 +228,14 @@ public final class SafeFetcher implements AutoCloseable {
         if (!scheme.equals("https") && !(policy.allowPrivateNetwork() && scheme.equals("http"))) {
             throw new FetchException(FetchFailure.SCHEME_NOT_ALLOWED, "only https URLs are fetched");
         }
+        // an address literal meets the address rule here (no resolver sees it); a name meets the
+        // rule on its face here and on every address DNS answers for it in the resolver
         String host = uri.getHost();
-        if (host.startsWith("[") || host.matches("[0-9.]+")) {
-            try {
-                if (forbidden.test(InetAddress.getByName(host.replace("[", "").replace("]", "")))) {
-                    throw new FetchException(FetchFailure.ADDRESS_NOT_ALLOWED,
-                            "loopback, private and link-local addresses are not fetched");
-                }
-            } catch (UnknownHostException e) {
-                throw new FetchException(FetchFailure.INVALID_URL, "the host is not a valid address");
-            }
+        Optional<InetAddress> literal = AddressRules.literal(host);
+        if (literal.isPresent() ? forbidden.test(literal.get())
+                : !policy.allowPrivateNetwork() && AddressRules.isForbiddenHost(host)) {
+            throw new FetchException(FetchFailure.ADDRESS_NOT_ALLOWED,
+                    "loopback, private, link-local and other local addresses are not fetched");
         }
         if (startedOnHttps && !scheme.equals("https")) {
             throw new FetchException(FetchFailure.SCHEME_NOT_ALLOWED, "a redirect from https to http is refused");

@@ -133,6 +133,8 @@ class OrgsController {
             if (!orgs.delete(id)) {
                 throw ProblemException.notFound("Organization " + org);
             }
+            // its keys went with it (cascade); no cached answer may outlive the commit on this node
+            keys.orgDeleted(id);
             audit.configurationChanged(id, "org.deleted", caller.actor(), id.value(), JSON.createObjectNode());
         });
         return ResponseEntity.noContent().build();

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The WARN for undecodable parameters is written once a minute per client address, from a bounded table. */
@@ -38,7 +40,7 @@ class UnreadableParametersTest {
     @Test
     void oncePerAddressPerMinute() {
         MovingClock clock = new MovingClock();
-        UnreadableParameters parameters = new UnreadableParameters(clock);
+        UnreadableParameters parameters = new UnreadableParameters(clock, ClientAddress.trusting(List.of()));
         assertThat(parameters.firstThisMinute("192.0.2.1")).isTrue();
         assertThat(parameters.firstThisMinute("192.0.2.1")).isFalse();
         // another client is logged on its own account
@@ -52,7 +54,7 @@ class UnreadableParametersTest {
 
     @Test
     void manyAddressesStayWithinTheBound() {
-        UnreadableParameters parameters = new UnreadableParameters(new MovingClock());
+        UnreadableParameters parameters = new UnreadableParameters(new MovingClock(), ClientAddress.trusting(List.of()));
         for (int i = 0; i < UnreadableParameters.MAX_ADDRESSES + 5_000; i++) {
             parameters.firstThisMinute("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255));
         }

@@ -43,10 +43,19 @@ class IdentityProviderReaderTest {
     @Test
     void privateAndLoopbackAddressesAreRefusedInProduction() {
         for (String host : List.of("127.0.0.1", "localhost", "10.0.0.8", "192.168.1.1", "169.254.169.254", "[::1]",
-                "[fd00::1]", "0.0.0.0", "100.64.0.1", "metadata.internal")) {
+                "[fd00::1]", "0.0.0.0", "100.64.0.1", "metadata.internal", "[64:ff9b::a9fe:a9fe]", "[2002:a00:1::1]",
+                "[::10.0.0.1]", "[::ffff:10.0.0.1]", "198.18.0.1", "240.0.0.1", "0.1.2.3", "localhost.", "2130706433")) {
             assertThat(codes(production, oidc("https://" + host))).as(host)
                     .containsExactly("oidc.issuer:private_address");
             assertThat(codes(development, oidc("https://" + host))).as(host).isEmpty();
+        }
+    }
+
+    @Test
+    void publicAddressesInTheSameSpellingsAreAccepted() {
+        for (String host : List.of("93.184.216.34", "[2606:2800:220:1::1]", "[64:ff9b::5db8:d822]", "[2002:5db8:d822::1]",
+                "[::ffff:93.184.216.34]", "idp.example.com.")) {
+            assertThat(codes(production, oidc("https://" + host))).as(host).isEmpty();
         }
     }
 

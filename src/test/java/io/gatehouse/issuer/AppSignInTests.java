@@ -44,6 +44,8 @@ abstract class AppSignInTests extends ApiTest {
     AccessTokens accessTokens;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    AuthorizationCodes codes;
 
     private static final KeyAndCertificate IDP = TestCertificates.valid("app-signin-idp");
     private static final String REDIRECT = "https://app.example.com/callback";
@@ -283,10 +285,137 @@ abstract class AppSignInTests extends ApiTest {
         Reply otherClient = token("grant_type=authorization_code&code=" + enc(code2) + "&redirect_uri=" + enc(REDIRECT),
                 other.get("client_id").asString(), other.get("client_secret").asString());
         assertThat(otherClient.json().get("error").asString()).isEqualTo("invalid_grant");
-        Reply postAuth = token("grant_type=authorization_code&code=" + enc(code2) + "&redirect_uri=" + enc(REDIRECT)
-                + "&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret), null, null);
-        // the code was spent by the wrong client's attempt: once means once
-        assertThat(postAuth.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(otherClient.json().get("error_description").asString()).contains("another client");
+    }
+
+    @Test
+    void aCodeSurvivesRequestsThatCannotProveItsBindingsAndOnlyItsClientCanReplayIt() throws Exception {
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        String code = query(back.header("Location")).get("code");
+        String redeem = "grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(REDIRECT);
+        JsonNode other = registerApp("{\"name\": \"Thief\", \"redirect_uris\": [\"" + REDIRECT + "\"]}");
+        String thief = other.get("client_id").asString();
+        String thiefSecret = other.get("client_secret").asString();
+
+        // a stolen code presented with another client, another redirect URI or a wrong secret changes nothing
+        assertThat(token(redeem, thief, thiefSecret).json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(token("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri="
+                + enc("https://app.example.com/other"), clientId, clientSecret).json().get("error").asString())
+                .isEqualTo("invalid_grant");
+        assertThat(token(redeem, clientId, "gh_cs_wrong").status()).isEqualTo(401);
+        assertThat(codeRow(code).usedAt()).isNull();
+
+        // so its owner still redeems it
+        Reply tokens = token(redeem, clientId, clientSecret);
+        assertThat(tokens.status()).as(tokens.text()).isEqualTo(200);
+        String accessToken = tokens.json().get("access_token").asString();
+        assertThat(userinfo(accessToken).status()).isEqualTo(200);
+
+        // a replay by whoever cannot prove the bindings is refused without revoking the owner's tokens
+        Reply thiefReplay = token(redeem, thief, thiefSecret);
+        assertThat(thiefReplay.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(token("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri="
+                + enc("https://app.example.com/other"), clientId, clientSecret).status()).isEqualTo(400);
+        assertThat(userinfo(accessToken).status()).isEqualTo(200);
+        assertThat(codeRow(code).tokensRevoked()).isFalse();
+
+        // the owner's own second use is a replay: refused, and what the code issued is revoked (RFC 6749 4.1.2)
+        Reply replay = token(redeem, clientId, clientSecret);
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(userinfo(accessToken).status()).isEqualTo(401);
+        assertThat(codeRow(code).tokensRevoked()).isTrue();
+    }
+
+    @Test
+    void aWrongPkceVerifierLeavesThePublicClientsCodeUsable() throws Exception {
+        JsonNode app = registerApp("{\"name\": \"SPA\", \"redirect_uris\": [\"" + REDIRECT + "\"],"
+                + " \"public_client\": true}");
+        clientId = app.get("client_id").asString();
+        String verifier = "v".repeat(20) + UUID.randomUUID().toString().replace("-", "");
+        String challenge = Sha256.base64Url(verifier);
+        Reply back = signIn("&organization=" + org + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        String code = query(back.header("Location")).get("code");
+        String redeem = "grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(REDIRECT)
+                + "&client_id=" + enc(clientId);
+
+        String wrongVerifier = "w".repeat(20) + UUID.randomUUID().toString().replace("-", "");
+        Reply wrong = token(redeem + "&code_verifier=" + wrongVerifier, null, null);
+        assertThat(wrong.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(token(redeem, null, null).json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(codeRow(code).usedAt()).isNull();
+
+        Reply tokens = token(redeem + "&code_verifier=" + verifier, null, null);
+        assertThat(tokens.status()).as(tokens.text()).isEqualTo(200);
+        String accessToken = tokens.json().get("access_token").asString();
+        // whoever holds the code without the verifier cannot revoke the tokens either
+        assertThat(token(redeem + "&code_verifier=" + wrongVerifier, null, null).status()).isEqualTo(400);
+        assertThat(userinfo(accessToken).status()).isEqualTo(200);
+        assertThat(token(redeem + "&code_verifier=" + verifier, null, null).json().get("error").asString())
+                .isEqualTo("invalid_grant");
+        assertThat(userinfo(accessToken).status()).isEqualTo(401);
+    }
+
+    @Test
+    void ofRacingRedemptionsOfOneCodeExactlyOneWins() throws Exception {
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        String code = query(back.header("Location")).get("code");
+        String redeem = "grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(REDIRECT);
+        int racers = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+        java.util.List<Reply> replies;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+            java.util.List<java.util.concurrent.Future<Reply>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return token(redeem, clientId, clientSecret);
+                }));
+            }
+            replies = new java.util.ArrayList<>();
+            for (var f : futures) {
+                replies.add(f.get());
+            }
+        }
+        assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(replies).filteredOn(r -> r.status() == 400)
+                .hasSize(racers - 1).allSatisfy(r -> assertThat(r.json().get("error").asString()).isEqualTo("invalid_grant"));
+    }
+
+    @Test
+    void spendingACodeIsOneConditionalUpdateThatOnlyOneCallerWins() throws Exception {
+        Reply back = signIn("&login_hint=" + enc("alice@" + domain));
+        String hash = Sha256.hex(query(back.header("Location")).get("code"));
+        Instant now = Instant.now();
+        int racers = 16;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+        int won = 0;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+            java.util.List<java.util.concurrent.Future<Boolean>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return codes.consume(hash, now);
+                }));
+            }
+            for (var f : futures) {
+                won += f.get() ? 1 : 0;
+            }
+        }
+        assertThat(won).isEqualTo(1);
+        // an expired code is never spent
+        Reply later = signIn("&login_hint=" + enc("alice@" + domain));
+        String laterHash = Sha256.hex(query(later.header("Location")).get("code"));
+        assertThat(codes.consume(laterHash, Instant.now().plus(AuthorizationCodes.LIFETIME).plusSeconds(1))).isFalse();
+        assertThat(codes.consume(laterHash, Instant.now())).isTrue();
+    }
+
+    private record CodeRow(java.sql.Timestamp usedAt, boolean tokensRevoked) {
+    }
+
+    private CodeRow codeRow(String code) {
+        return jdbc.sql("select used_at, tokens_revoked from authorization_codes where code_hash = ?")
+                .param(Sha256.hex(code)).query((rs, n) -> new CodeRow(rs.getTimestamp(1), rs.getBoolean(2))).single();
     }
 
     @Test

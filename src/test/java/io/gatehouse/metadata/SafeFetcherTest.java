@@ -98,7 +98,13 @@ class SafeFetcherTest {
         for (String target : List.of("https://127.0.0.1:" + port + "/ok", "https://localhost:" + port + "/ok",
                 "https://[::1]:" + port + "/ok", "https://0.0.0.0:" + port + "/ok", "https://169.254.169.254/latest",
                 "https://10.1.2.3/x", "https://192.168.0.1/x", "https://172.16.5.4/x", "https://[fd00::1]/x",
-                "https://[::ffff:127.0.0.1]:" + port + "/ok", "https://100.64.0.1/x")) {
+                "https://[::ffff:127.0.0.1]:" + port + "/ok", "https://100.64.0.1/x",
+                // the blocks and spellings the save-time rule shares with the fetcher
+                "https://[64:ff9b::7f00:1]:" + port + "/ok", "https://[64:ff9b::a9fe:a9fe]/latest",
+                "https://[2002:7f00:1::1]:" + port + "/ok", "https://[::127.0.0.1]:" + port + "/ok",
+                "https://198.18.0.1/x", "https://240.0.0.1/x", "https://0.1.2.3/x",
+                "https://2130706433:" + port + "/ok",
+                "https://localhost.:" + port + "/ok", "https://metadata.google.internal/computeMetadata/v1/")) {
             assertThat(failure(production, target)).as(target).isEqualTo(FetchFailure.ADDRESS_NOT_ALLOWED);
         }
         assertThat(failure(production, url("/ok"))).isEqualTo(FetchFailure.SCHEME_NOT_ALLOWED);
@@ -142,6 +148,21 @@ class SafeFetcherTest {
                 "http://127.0.0.2:" + server.getAddress().getPort() + "/ok"));
         assertThat(failure(fetcher, url("/redirect-ok"))).isNull();
         assertThat(failure(fetcher, url("/redirect-inside"))).isEqualTo(FetchFailure.ADDRESS_NOT_ALLOWED);
+    }
+
+    @Test
+    void redirectsMeetTheSameAddressRule() {
+        // 127.0.0.1 stands for a public IdP; every other address is judged by the production rule
+        SafeFetcher fetcher = new SafeFetcher(FetchPolicy.defaults(true),
+                a -> !a.getHostAddress().equals("127.0.0.1") && AddressRules.isForbidden(a));
+        for (String target : List.of("http://[64:ff9b::a9fe:a9fe]/latest", "http://[2002:a9fe:a9fe::1]/latest",
+                "http://[::169.254.169.254]/latest", "http://[::ffff:169.254.169.254]/latest", "http://198.18.0.1/x",
+                "http://240.0.0.1/x")) {
+            server.createContext("/to" + target.hashCode(), ex -> redirect(ex, target));
+            assertThat(failure(fetcher, url("/to" + target.hashCode()))).as(target)
+                    .isEqualTo(FetchFailure.ADDRESS_NOT_ALLOWED);
+        }
+        assertThat(failure(fetcher, url("/redirect-ok"))).isNull();
     }
 
     @Test

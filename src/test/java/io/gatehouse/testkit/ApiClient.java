@@ -15,10 +15,17 @@ import tools.jackson.databind.node.ObjectNode;
 /** A small real-HTTP client for Gatehouse's API in tests. */
 public final class ApiClient {
     public static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
 
     public ApiClient(int port) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** A client whose connections leave from this local address (another loopback address, say 127.0.0.2). */
+    public ApiClient(int port, java.net.InetAddress localAddress) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(localAddress).build();
         this.base = "http://127.0.0.1:" + port;
     }
 

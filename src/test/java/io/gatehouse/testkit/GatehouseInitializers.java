@@ -12,7 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /** Points a test application at H2 or PostgreSQL; one initializer class per database, so contexts are shared. */
 public final class GatehouseInitializers {
-    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef-0123456789";
     /** One master key for every node of a test run, as a real deployment shares GATEHOUSE_MASTER_KEY. */
     public static final String MASTER_KEY = java.util.Base64.getEncoder().encodeToString(
             "gatehouse-test-master-key-32-byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -36,7 +36,33 @@ public final class GatehouseInitializers {
                 "gatehouse.base-url=https://sso.gatehouse.test",
                 "gatehouse.allow-private-network-fetch=true",
                 "gatehouse.sp-key-pool-size=2",
+                // the whole suite talks from 127.0.0.1: the limits are tested in their own context (Guarded)
+                "gatehouse.api-key-failure-limit=1000000",
+                "gatehouse.discovery-lookup-limit=1000000",
                 "server.address=127.0.0.1");
+    }
+
+    /**
+     * H2 with production's guards: no private-network fetching, small rate limits per client
+     * address, 127.0.0.1 as the one trusted proxy (so a test names its client in X-Forwarded-For,
+     * and connections from 127.0.0.2 are an untrusted peer), and a {@link TestClock} to move.
+     */
+    public static final class Guarded implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        public static final int API_KEY_FAILURES = 3;
+        public static final java.time.Duration API_KEY_FAILURE_WINDOW = java.time.Duration.ofMinutes(10);
+        public static final int DISCOVERY_LOOKUPS = 5;
+        public static final java.time.Duration DISCOVERY_WINDOW = java.time.Duration.ofMinutes(1);
+
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            common().and("gatehouse.allow-private-network-fetch=false",
+                    "gatehouse.trusted-proxies=127.0.0.1/32",
+                    "gatehouse.api-key-failure-limit=" + API_KEY_FAILURES,
+                    "gatehouse.api-key-failure-window=" + API_KEY_FAILURE_WINDOW,
+                    "gatehouse.discovery-lookup-limit=" + DISCOVERY_LOOKUPS,
+                    "gatehouse.discovery-lookup-window=" + DISCOVERY_WINDOW).applyTo(context);
+            context.getBeanFactory().registerSingleton("clock", new TestClock());
+        }
     }
 
     /** The embedded default: an H2 database in PostgreSQL mode. */

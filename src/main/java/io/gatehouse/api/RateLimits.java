@@ -1,0 +1,31 @@
+package io.gatehouse.api;
+
+import io.gatehouse.config.GatehouseProperties;
+import io.gatehouse.config.GatehouseProperties.RateLimitSettings;
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+
+/** The rate limits per client address, as configured (GATEHOUSE_API_KEY_FAILURE_*, GATEHOUSE_DISCOVERY_LOOKUP_*). */
+@Component
+public class RateLimits {
+    /** Addresses remembered per limit: about 100 bytes each, so a few MB at most. */
+    private static final int MAX_ADDRESSES = 50_000;
+    private final RateLimit apiKeyFailures;
+    private final RateLimit discoveryLookups;
+
+    RateLimits(GatehouseProperties properties, Clock clock, ClientAddress clients) {
+        RateLimitSettings s = properties.rateLimits();
+        this.apiKeyFailures = new RateLimit(s.apiKeyFailures(), s.apiKeyFailureWindow(), clock, clients, MAX_ADDRESSES);
+        this.discoveryLookups = new RateLimit(s.discoveryLookups(), s.discoveryWindow(), clock, clients, MAX_ADDRESSES);
+    }
+
+    /** Wrong API keys presented (guessing a key, or a script with a revoked one). */
+    public RateLimit apiKeyFailures() {
+        return apiKeyFailures;
+    }
+
+    /** Identity-provider lookups at /oauth2/authorize: each tells whether an org or domain uses Gatehouse. */
+    public RateLimit discoveryLookups() {
+        return discoveryLookups;
+    }
+}
