@@ -2,44 +2,17 @@ package io.gatehouse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.gatehouse.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The WARN for undecodable parameters is written once a minute per client address, from a bounded table. */
 class UnreadableParametersTest {
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void oncePerAddressPerMinute() {
-        MovingClock clock = new MovingClock();
+        TestClock clock = TestClock.stoppedAt(Instant.parse("2026-01-01T00:00:00Z"));
         UnreadableParameters parameters = new UnreadableParameters(clock, ClientAddress.trusting(List.of()));
         assertThat(parameters.firstThisMinute("192.0.2.1")).isTrue();
         assertThat(parameters.firstThisMinute("192.0.2.1")).isFalse();
@@ -54,7 +27,8 @@ class UnreadableParametersTest {
 
     @Test
     void manyAddressesStayWithinTheBound() {
-        UnreadableParameters parameters = new UnreadableParameters(new MovingClock(), ClientAddress.trusting(List.of()));
+        UnreadableParameters parameters = new UnreadableParameters(TestClock.stoppedAt(Instant.parse("2026-01-01T00:00:00Z")),
+                ClientAddress.trusting(List.of()));
         for (int i = 0; i < UnreadableParameters.MAX_ADDRESSES + 5_000; i++) {
             parameters.firstThisMinute("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255));
         }

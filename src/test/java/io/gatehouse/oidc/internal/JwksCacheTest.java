@@ -10,13 +10,11 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.gatehouse.metadata.FetchPolicy;
 import io.gatehouse.metadata.SafeFetcher;
 import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.testkit.TestClock;
 import io.gatehouse.testkit.TestOpenIdProvider;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,39 +31,11 @@ import org.slf4j.LoggerFactory;
 class JwksCacheTest {
     private static final Duration PAST_FRESHNESS = Duration.ofHours(2);
     private final TestOpenIdProvider op = new TestOpenIdProvider();
-    private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T10:00:00Z"));
+    private final TestClock clock = TestClock.stoppedAt(Instant.parse("2030-01-01T10:00:00Z"));
     private final SafeFetcher fetcher = new SafeFetcher(FetchPolicy.defaults(true));
     private final JwksCache cache = new JwksCache(fetcher, clock);
     private final URI jwks = URI.create(op.jwksUri());
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @BeforeEach
     void listen() {
