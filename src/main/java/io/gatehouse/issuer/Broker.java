@@ -3,6 +3,7 @@ package io.gatehouse.issuer;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInCompletion;
 import io.gatehouse.signin.SignInFailure;
@@ -49,13 +50,10 @@ class Broker implements SignInCompletion {
             return new Completion.NoApplication();
         }
         if (app.isEmpty()) {
-            return new Completion.Refused(SignInFailure.of("signin.application_unknown",
-                    "The application that started the sign-in is no longer registered", "Register it again."));
+            return new Completion.Refused(SignInFailure.of(RejectReason.SIGNIN_APPLICATION_UNKNOWN));
         }
         if (!app.get().allows(identity.org())) {
-            return new Completion.Refused(SignInFailure.of("signin.organization_not_allowed",
-                    "This application does not accept sign-ins from this organization",
-                    "Add the organization to the application's allowed_orgs."));
+            return new Completion.Refused(SignInFailure.of(RejectReason.SIGNIN_ORGANIZATION_NOT_ALLOWED));
         }
         return switch (profiles.profile(idp, identity, now)) {
             case ProfileSource.Profile.Refused refused -> new Completion.Refused(refused.failure());

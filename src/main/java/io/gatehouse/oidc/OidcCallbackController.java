@@ -8,6 +8,7 @@ import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.oidc.internal.IdTokenVerifier;
 import io.gatehouse.oidc.internal.Outcome;
 import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
 import io.gatehouse.signin.SignInFailure;
@@ -75,37 +76,37 @@ class OidcCallbackController {
                 .flatMap(s -> attempts.claim(s, now));
         if (error != null) {
             // the attempt is spent either way: an error answer ends the sign-in it belongs to
-            return refuse(idp, "access_denied".equals(error) ? OidcRejectReason.ACCESS_DENIED
-                    : OidcRejectReason.IDP_ERROR, "the provider answered error=" + printable(error)
+            return refuse(idp, "access_denied".equals(error) ? RejectReason.OIDC_ACCESS_DENIED
+                    : RejectReason.OIDC_IDP_ERROR, "the provider answered error=" + printable(error)
                     + (errorDescription == null ? "" : ": " + printable(errorDescription)));
         }
         if (attempt.isEmpty()) {
-            return refuse(idp, OidcRejectReason.STATE_UNKNOWN, state == null ? "the answer carries no state"
+            return refuse(idp, RejectReason.OIDC_STATE_UNKNOWN, state == null ? "the answer carries no state"
                     : "no open sign-in has this state (unknown, expired or already used)");
         }
         if (!attempt.get().idpId().equals(idp.id()) || attempt.get().protocol() != Protocol.OIDC) {
-            return refuse(idp, OidcRejectReason.STATE_MISMATCH,
+            return refuse(idp, RejectReason.OIDC_STATE_MISMATCH,
                     "the state belongs to a sign-in started at another identity provider");
         }
         String issuer = OidcRelyingParty.expectedIssuer(idp, oidc);
         if (iss != null && !IdTokenVerifier.issuerMatches(issuer, iss)) {
             // RFC 9207: the answer names another issuer, so its code must not be sent to our token endpoint
-            return refuse(idp, OidcRejectReason.ISS_MISMATCH, "the answer's iss parameter is " + printable(iss)
+            return refuse(idp, RejectReason.OIDC_ISS_MISMATCH, "the answer's iss parameter is " + printable(iss)
                     + "; expected " + issuer);
         }
         if (iss == null && oidc.discovered().map(OidcSettings.Discovered::authorizationResponseIssParameterSupported)
                 .orElse(false)) {
-            return refuse(idp, OidcRejectReason.ISS_MISSING,
+            return refuse(idp, RejectReason.OIDC_ISS_MISSING,
                     "the provider announces authorization_response_iss_parameter_supported, yet sent no iss");
         }
         if (code == null || code.isBlank() || code.length() > MAX_PARAM) {
-            return refuse(idp, OidcRejectReason.CODE_MISSING, "the answer carries no (usable) code");
+            return refuse(idp, RejectReason.OIDC_CODE_MISSING, "the answer carries no (usable) code");
         }
         Optional<String> verifier = Optional.empty();
         if (attempt.get().codeVerifier().isPresent()) {
             verifier = verifiers.open(idp.id(), attempt.get().codeVerifier().get());
             if (verifier.isEmpty()) {
-                return refuse(idp, OidcRejectReason.STATE_MISMATCH,
+                return refuse(idp, RejectReason.OIDC_STATE_MISMATCH,
                         "the sign-in's PKCE verifier does not open for this identity provider");
             }
         }
@@ -118,9 +119,9 @@ class OidcCallbackController {
         };
     }
 
-    private ResponseEntity<String> refuse(IdentityProvider idp, OidcRejectReason reason, String detail) {
+    private ResponseEntity<String> refuse(IdentityProvider idp, RejectReason reason, String detail) {
         return outcomes.failed(idp.org(), Optional.of(idp), idp.alias().value(),
-                new SignInFailure(reason.code(), reason.title(), reason.hint(), detail));
+                new SignInFailure(reason, detail));
     }
 
     private static String printable(String text) {

@@ -17,6 +17,7 @@ import io.gatehouse.oidc.internal.Outcome;
 import io.gatehouse.oidc.internal.TokenClient;
 import io.gatehouse.oidc.internal.UserinfoClient;
 import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.RejectReason;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +85,8 @@ class OidcRelyingParty {
         OidcSettings.OidcEndpoints endpoints = oidc.effective();
         Optional<URI> tokenEndpoint = endpoints.token().flatMap(OidcRelyingParty::uri);
         if (tokenEndpoint.isEmpty()) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, "no token endpoint is configured or discovered");
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED,
+                    "no token endpoint is configured or discovered");
         }
         Outcome<TokenClient.Credential> credential = credential(idp, oidc, now);
         if (credential instanceof Outcome.Refused<TokenClient.Credential> r) {
@@ -101,7 +103,7 @@ class OidcRelyingParty {
             return fromUserinfo(idp, oidc, userinfoEndpoint, got.accessToken());
         }
         if (got.idToken().isEmpty()) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_MISSING, "the token response has no id_token");
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_MISSING, "the token response has no id_token");
         }
         String issuer = expectedIssuer(idp, oidc);
         Outcome<IdTokenVerifier.VerifiedIdToken> verified = idTokens.verify(got.idToken().get(),
@@ -122,7 +124,7 @@ class OidcRelyingParty {
             Map<String, Object> more = ((Outcome.Passed<Map<String, Object>>) profile).value();
             if (!token.subject().equals(more.get("sub"))) {
                 // OpenID Connect Core 5.3.2: a userinfo answer about someone else must not be used
-                return Outcome.refused(OidcRejectReason.USERINFO_SUBJECT_MISMATCH,
+                return Outcome.refused(RejectReason.OIDC_USERINFO_SUBJECT_MISMATCH,
                         "the userinfo sub differs from the ID token's");
             }
             // the validated ID token wins where both speak; userinfo adds what the token lacks
@@ -146,7 +148,7 @@ class OidcRelyingParty {
     private Outcome<BrokeredIdentity> fromUserinfo(IdentityProvider idp, OidcSettings oidc, Optional<URI> endpoint,
                                                    String accessToken) {
         if (endpoint.isEmpty()) {
-            return Outcome.refused(OidcRejectReason.USERINFO_FAILED,
+            return Outcome.refused(RejectReason.OIDC_USERINFO_FAILED,
                     "an OAuth 2.0-only provider needs a userinfo endpoint, and none is configured");
         }
         Outcome<Map<String, Object>> profile = userinfo.claims(endpoint.get(), accessToken);
@@ -158,7 +160,7 @@ class OidcRelyingParty {
         Object id = claims.get("sub") != null ? claims.get("sub") : claims.get("id");
         String subject = id instanceof String s ? s : id instanceof Number n ? n.toString() : null;
         if (subject == null || subject.isBlank()) {
-            return Outcome.refused(OidcRejectReason.SUBJECT_MISSING, "the userinfo answer has neither sub nor id");
+            return Outcome.refused(RejectReason.OIDC_SUBJECT_MISSING, "the userinfo answer has neither sub nor id");
         }
         if (!(claims.get("email") instanceof String) && endpoint.get().getPath().endsWith("/user")) {
             // GitHub leaves email empty unless public; its /user/emails lists the verified addresses
@@ -174,7 +176,7 @@ class OidcRelyingParty {
         TokenEndpointAuthMethod method = oidc.tokenEndpointAuthMethod();
         Optional<Secret> secret = idp.secrets().clientSecret();
         if (method.usesClientSecret() && secret.isEmpty()) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, method.wireName()
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED, method.wireName()
                     + " needs a client secret, and none is stored");
         }
         return switch (method) {
@@ -193,7 +195,7 @@ class OidcRelyingParty {
     private static Outcome<TokenClient.Credential> mutualTls(IdentityProvider idp, OidcSettings oidc,
                                                              TokenEndpointAuthMethod method) {
         if (oidc.tlsClientCertificate().isEmpty() || idp.secrets().tlsClientPrivateKey().isEmpty()) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, method.wireName()
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED, method.wireName()
                     + " needs the client certificate and its private key");
         }
         try {
@@ -202,7 +204,7 @@ class OidcRelyingParty {
                     new SafeFetcher.ClientTls(PrivateKeys.parsePem(idp.secrets().tlsClientPrivateKey().get().value()),
                             Certificates.parse(oidc.tlsClientCertificate().get()))));
         } catch (CertificateParseException | PrivateKeys.PrivateKeyException e) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED,
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED,
                     "the stored client certificate or private key cannot be read");
         }
     }

@@ -4,6 +4,7 @@ import io.gatehouse.idp.DomainClaim;
 import io.gatehouse.idp.EmailDomain;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.signin.RejectReason;
 import java.net.IDN;
 import java.text.Normalizer;
 import java.util.List;
@@ -64,7 +65,8 @@ class EmailVouching {
                 String where = claim.get().domain().value().equals(domain.orElseThrow())
                         ? "the domain " + claim.get().domain() : "the domain " + domain.orElseThrow()
                         + " (under " + claim.get().domain() + ")";
-                return new Verdict.Refused(ProvisioningResult.Refused.EMAIL_DOMAIN_CLAIMED_ELSEWHERE.withDetail(
+                return new Verdict.Refused(new ProvisioningResult.Refused(
+                        RejectReason.PROVISIONING_EMAIL_DOMAIN_CLAIMED_ELSEWHERE,
                         "the identity provider asserted " + email.get() + "; " + where
                                 + " is claimed by another organization"));
             }
@@ -76,7 +78,8 @@ class EmailVouching {
         boolean anyDomain = idp.provisioning().allowAnyEmailDomain();
         // a claim left at this point is the org's own, on a parent domain: the org has domains
         if (!anyDomain && (nearest.isPresent() || !registry.orgDomains(idp.org()).isEmpty())) {
-            return new Verdict.Refused(ProvisioningResult.Refused.EMAIL_DOMAIN_NOT_ALLOWED);
+            return new Verdict.Refused(
+                    new ProvisioningResult.Refused(RejectReason.PROVISIONING_EMAIL_DOMAIN_NOT_ALLOWED));
         }
         // a domain nobody claims: the IdP's own word counts only where it may vouch for any domain, and
         // only for a domain an organization could own (not localhost, an address literal or a public suffix)

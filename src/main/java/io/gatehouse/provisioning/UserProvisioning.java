@@ -7,6 +7,7 @@ import io.gatehouse.mapping.ProfileMapper;
 import io.gatehouse.provisioning.ProvisioningResult.Provisioned;
 import io.gatehouse.provisioning.ProvisioningResult.Refused;
 import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.RejectReason;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,7 +45,7 @@ public class UserProvisioning {
         }
         String subject = identity.subject();
         if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT) {
-            return Refused.SUBJECT_INVALID;
+            return new Refused(RejectReason.PROVISIONING_SUBJECT_INVALID);
         }
         NormalizedProfile profile = ProfileMapper.map(idp, identity);
         boolean emailVerified;
@@ -110,7 +111,7 @@ public class UserProvisioning {
                     ? Optional.of(new Provisioned(updated, false)) : Optional.empty();
         }
         return Optional.of(switch (rules.mode()) {
-            case EXISTING_ONLY -> Refused.USER_UNKNOWN;
+            case EXISTING_ONLY -> new Refused(RejectReason.PROVISIONING_USER_UNKNOWN);
             case JIT -> {
                 User created = ProfileSync.create(newId(now), idp.org(), idp.id(), subject, profile, emailVerified,
                         rules, now);

@@ -7,6 +7,7 @@ import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
 import io.gatehouse.signin.BrokeredIdentity;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
 import io.gatehouse.signin.SignInFailure;
@@ -71,25 +72,20 @@ class AcsController {
             return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
         }
         if (samlResponse == null || samlResponse.isBlank()) {
-            return outcomes.failed(idp.org(), found, alias, failure(SamlRejectReason.RESPONSE_MISSING, ""));
+            return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SAML_RESPONSE_MISSING));
         }
         Optional<SignInAttempt> attempt = Optional.ofNullable(relayState).filter(r -> r.length() <= MAX_RELAY_STATE)
                 .flatMap(r -> attempts.claim(r, now));
         if (attempt.isPresent() && !attempt.get().idpId().equals(idp.id())) {
-            return outcomes.failed(idp.org(), found, alias, SignInFailure.of("signin.attempt_mismatch",
-                    "The response arrived for another identity provider than the sign-in started with",
-                    "Start the sign-in again from the application."));
+            return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SIGNIN_ATTEMPT_MISMATCH));
         }
         SamlSettings saml = (SamlSettings) idp.settings();
         if (attempt.isEmpty() && relayState != null && !relayState.isEmpty() && !saml.options().allowIdpInitiated()) {
-            return outcomes.failed(idp.org(), found, alias, SignInFailure.of("signin.attempt_unknown",
-                    "The sign-in expired, was already completed, or was never started here",
-                    "Start the sign-in again from the application (a sign-in must finish within "
-                            + SignInAttempts.LIFETIME.toMinutes() + " minutes)."));
+            return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SIGNIN_ATTEMPT_UNKNOWN));
         }
         SamlValidationResult result = validate(idp, samlResponse, attempt, now);
         if (result instanceof SamlValidationResult.Rejected rejected
-                && rejected.reason() == SamlRejectReason.CERTIFICATE_UNTRUSTED) {
+                && rejected.reason() == RejectReason.SAML_CERTIFICATE_UNTRUSTED) {
             // the IdP may have rotated its key: re-read its metadata once (rate-limited), then judge again
             Optional<IdentityProvider> refreshed = registry.refreshSigningKeys(idp, now);
             if (refreshed.isPresent()) {
@@ -99,11 +95,11 @@ class AcsController {
         }
         return switch (result) {
             case SamlValidationResult.Rejected r -> outcomes.failed(idp.org(), Optional.of(idp), alias,
-                    failure(r.reason(), r.detail()));
+                    new SignInFailure(r.reason(), r.detail()));
             case SamlValidationResult.Accepted a -> {
                 if (!replays.firstUse(idp.id(), a.identity().assertionId(), a.identity().expiresAt(), now)) {
-                    yield outcomes.failed(idp.org(), Optional.of(idp), alias, failure(SamlRejectReason.REPLAYED,
-                            "assertion " + a.identity().assertionId()));
+                    yield outcomes.failed(idp.org(), Optional.of(idp), alias,
+                            new SignInFailure(RejectReason.SAML_REPLAYED, "assertion " + a.identity().assertionId()));
                 }
                 yield outcomes.succeeded(idp, brokered(idp, a.identity()), attempt);
             }
@@ -120,10 +116,6 @@ class AcsController {
         SamlExpectation expected = SamlExpectation.of(saml, idp.mappers(), sp.entityId(), sp.acsUrl(),
                 attempt.map(a -> new SamlExpectation.SentRequest(a.requestId(), a.createdAt())), keys, now);
         return validator.validate(samlResponse, expected);
-    }
-
-    private static SignInFailure failure(SamlRejectReason reason, String detail) {
-        return new SignInFailure(reason.code(), reason.title(), reason.hint(), detail);
     }
 
     static BrokeredIdentity brokered(IdentityProvider idp, SamlIdentity s) {

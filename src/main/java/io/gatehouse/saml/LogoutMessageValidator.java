@@ -15,6 +15,7 @@ import io.gatehouse.saml.internal.ResponseStructure;
 import io.gatehouse.saml.internal.SamlBindings;
 import io.gatehouse.saml.internal.SignatureVerifier;
 import io.gatehouse.saml.internal.Times;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.xml.SecureXml;
 import io.gatehouse.xml.XmlRejected;
 import java.security.cert.X509Certificate;
@@ -51,7 +52,7 @@ public final class LogoutMessageValidator {
     }
 
     private static LogoutValidationResult defect() {
-        return new Refused(SamlRejectReason.INTERNAL_ERROR, "checking the logout message failed unexpectedly");
+        return new Refused(RejectReason.SAML_INTERNAL_ERROR, "checking the logout message failed unexpectedly");
     }
 
     private static LogoutValidationResult redirect(String rawQuery, LogoutExpectation expected) {
@@ -72,7 +73,7 @@ public final class LogoutMessageValidator {
         boolean signed = raw.containsKey("Signature");
         if (signed && !SamlBindings.redirectSignatureVerifies(raw, parameter, pinned(expected.trust()),
                 expected.allowSha1())) {
-            return new Refused(SamlRejectReason.SIGNATURE_INVALID, "the " + kind(parameter)
+            return new Refused(RejectReason.SAML_SIGNATURE_INVALID, "the " + kind(parameter)
                     + "'s query signature does not verify with the identity provider's certificates");
         }
         return checked(message.get(), signed, expected);
@@ -114,7 +115,7 @@ public final class LogoutMessageValidator {
                                                   LogoutExpectation expected) {
         boolean request = message.kind().equals(REQUEST);
         if (request && !verified) {
-            return new Refused(SamlRejectReason.SIGNATURE_MISSING, "the identity provider's LogoutRequest is not"
+            return new Refused(RejectReason.SAML_SIGNATURE_MISSING, "the identity provider's LogoutRequest is not"
                     + " signed; have the identity provider sign logout requests");
         }
         Optional<Rejected> refused = ResponseChecks.issuer(message.root(), message.kind(), expected.idpEntityId())
@@ -126,7 +127,7 @@ public final class LogoutMessageValidator {
         }
         if (!request) {
             return message.inResponseTo().<LogoutValidationResult>map(id -> new LogoutAnswered(id, message.status()))
-                    .orElseGet(() -> new Refused(SamlRejectReason.IN_RESPONSE_TO_MISMATCH,
+                    .orElseGet(() -> new Refused(RejectReason.SAML_IN_RESPONSE_TO_MISMATCH,
                             "the LogoutResponse answers no request"));
         }
         if (message.notOnOrAfter().isPresent()) {
@@ -135,13 +136,13 @@ public final class LogoutMessageValidator {
                 return malformed("the LogoutRequest's NotOnOrAfter is not a time");
             }
             if (Times.expired(notOnOrAfter.get(), expected.now(), Duration.ofSeconds(expected.clockSkewSeconds()))) {
-                return new Refused(SamlRejectReason.EXPIRED, "the LogoutRequest expired at " + notOnOrAfter.get()
+                return new Refused(RejectReason.SAML_EXPIRED, "the LogoutRequest expired at " + notOnOrAfter.get()
                         + "; it is now " + expected.now() + " (clock skew allowed: " + expected.clockSkewSeconds()
                         + " s)");
             }
         }
         if (message.nameId().isEmpty()) {
-            return new Refused(SamlRejectReason.SUBJECT_MISSING, "the LogoutRequest names no subject (NameID)");
+            return new Refused(RejectReason.SAML_SUBJECT_MISSING, "the LogoutRequest names no subject (NameID)");
         }
         return new LogoutRequested(message.id(), message.nameId().get(), message.sessionIndexes());
     }
@@ -187,12 +188,12 @@ public final class LogoutMessageValidator {
     }
 
     private static Refused malformed(String detail) {
-        return new Refused(SamlRejectReason.LOGOUT_MALFORMED, detail);
+        return new Refused(RejectReason.SAML_LOGOUT_MALFORMED, detail);
     }
 
     private static Refused refused(Rejected rejected) {
         // the checks shared with the Response validator call an unreadable message "malformed"
-        return new Refused(rejected.reason() == SamlRejectReason.MALFORMED ? SamlRejectReason.LOGOUT_MALFORMED
+        return new Refused(rejected.reason() == RejectReason.SAML_MALFORMED ? RejectReason.SAML_LOGOUT_MALFORMED
                 : rejected.reason(), rejected.detail());
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.saml;
 
+import io.gatehouse.signin.RejectReason;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +29,7 @@ public sealed interface LogoutValidationResult {
     }
 
     /** The first failed check; the detail is for people and never quotes the whole message. */
-    record Refused(SamlRejectReason reason, String detail) implements LogoutValidationResult {
+    record Refused(RejectReason reason, String detail) implements LogoutValidationResult {
         public Refused {
             Objects.requireNonNull(reason, "reason");
             detail = detail == null ? "" : detail;

@@ -15,6 +15,7 @@ import io.gatehouse.saml.internal.ResponseDecoder;
 import io.gatehouse.saml.internal.ResponseStructure;
 import io.gatehouse.saml.internal.SamlDom;
 import io.gatehouse.saml.internal.SignatureVerifier;
+import io.gatehouse.signin.RejectReason;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Objects;
@@ -32,7 +33,7 @@ public final class SamlResponseValidator {
     public SamlValidationResult validate(String samlResponse, SamlExpectation expected) {
         Objects.requireNonNull(expected, "expected");
         return Defects.contained("SAML Response", () -> run(samlResponse, expected),
-                () -> new Rejected(SamlRejectReason.INTERNAL_ERROR, "checking the response failed unexpectedly"));
+                () -> new Rejected(RejectReason.SAML_INTERNAL_ERROR, "checking the response failed unexpectedly"));
     }
 
     private static SamlValidationResult run(String samlResponse, SamlExpectation expected) {
@@ -62,7 +63,7 @@ public final class SamlResponseValidator {
             case Checked.Passed<Optional<X509Certificate>>(Optional<X509Certificate> value) -> responseSigner = value;
         }
         if (expected.wantResponseSigned() && responseSigner.isEmpty()) {
-            return new Rejected(SamlRejectReason.SIGNATURE_MISSING, "the Response is not signed");
+            return new Rejected(RejectReason.SAML_SIGNATURE_MISSING, "the Response is not signed");
         }
         // 4. the IdP's verdict
         Optional<Rejected> status = ResponseChecks.status(response);
@@ -78,7 +79,7 @@ public final class SamlResponseValidator {
                 // With an unsigned Response, telling "does not decrypt" from "decrypts to something
                 // invalid" would be a padding oracle on AES-CBC (the ADFS and Entra default): one answer.
                 return encrypted && responseSigner.isEmpty()
-                        ? new Rejected(SamlRejectReason.DECRYPTION_FAILED,
+                        ? new Rejected(RejectReason.SAML_DECRYPTION_FAILED,
                                 "the encrypted assertion did not decrypt to a valid, correctly signed assertion")
                         : rejected;
             }
@@ -88,10 +89,11 @@ public final class SamlResponseValidator {
             }
         }
         if (expected.wantAssertionsSigned() && assertionSigner.isEmpty()) {
-            return new Rejected(SamlRejectReason.SIGNATURE_MISSING, "the Assertion is not signed");
+            return new Rejected(RejectReason.SAML_SIGNATURE_MISSING, "the Assertion is not signed");
         }
         if (responseSigner.isEmpty() && assertionSigner.isEmpty()) {
-            return new Rejected(SamlRejectReason.SIGNATURE_MISSING, "neither the Response nor the Assertion is signed");
+            return new Rejected(RejectReason.SAML_SIGNATURE_MISSING,
+                    "neither the Response nor the Assertion is signed");
         }
         // 7-9. from here on only `response` and `assertion`, the verified elements, are read
         Element verifiedAssertion = assertion;
@@ -164,7 +166,7 @@ public final class SamlResponseValidator {
                 case Checked.Passed<Integer>(Integer count) -> assertionsInDocument = count;
             }
             if (!ResponseStructure.onlyAssertionInDocument(assertionsInDocument, assertion)) {
-                return new Checked.Failed<>(new Rejected(SamlRejectReason.ASSERTION_COUNT,
+                return new Checked.Failed<>(new Rejected(RejectReason.SAML_ASSERTION_COUNT,
                         "the decrypted assertion contains assertions"));
             }
         }

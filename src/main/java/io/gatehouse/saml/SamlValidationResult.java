@@ -1,5 +1,6 @@
 package io.gatehouse.saml;
 
+import io.gatehouse.signin.RejectReason;
 import java.util.Objects;
 
 /** The answer of {@link SamlResponseValidator}: the verified identity, or the first reason to refuse. */
@@ -13,7 +14,7 @@ public sealed interface SamlValidationResult {
     }
 
     /** The first failed check; the detail is for people and never quotes the raw response. */
-    record Rejected(SamlRejectReason reason, String detail) implements SamlValidationResult {
+    record Rejected(RejectReason reason, String detail) implements SamlValidationResult {
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             detail = detail == null ? "" : detail;

@@ -8,6 +8,7 @@ import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
 import io.gatehouse.saml.internal.LogoutXml;
 import io.gatehouse.saml.internal.SamlBindings;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInFailure;
 import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SsoSessions;
@@ -84,7 +85,7 @@ class SloController {
             case LogoutValidationResult.Refused r -> refused(idp, r.reason(), r.detail());
             case LogoutValidationResult.LogoutAnswered answered ->
                     sessions.answersOurLogoutRequest(idp.id(), answered.inResponseTo()) ? outcomes.afterLogout(idp)
-                            : refused(idp, SamlRejectReason.IN_RESPONSE_TO_MISMATCH, "the LogoutResponse answers "
+                            : refused(idp, RejectReason.SAML_IN_RESPONSE_TO_MISMATCH, "the LogoutResponse answers "
                                     + "no logout Gatehouse started (or one already answered)");
             case LogoutValidationResult.LogoutRequested requested -> endSessions(idp, requested, relayState, now);
         };
@@ -138,8 +139,8 @@ class SloController {
         return ResponseEntity.status(sent.getStatusCode()).headers(sent.getHeaders()).body(body);
     }
 
-    private ResponseEntity<String> refused(IdentityProvider idp, SamlRejectReason reason, String detail) {
-        return outcomes.logoutRefused(idp, new SignInFailure(reason.code(), reason.title(), reason.hint(), detail));
+    private ResponseEntity<String> refused(IdentityProvider idp, RejectReason reason, String detail) {
+        return outcomes.logoutRefused(idp, new SignInFailure(reason, detail));
     }
 
     private Optional<IdentityProvider> samlIdp(String org, String alias) {

@@ -1,22 +1,36 @@
 package io.gatehouse.signin;
 
-/**
- * Why a sign-in was refused: a stable reason code (e.g. {@code saml.audience_mismatch}), a title
- * for people, a hint for the admin who can fix it, and the admin-facing detail of this case.
- */
-public record SignInFailure(String code, String title, String hint, String detail) {
-    /** A secret or key the provider's sign-ins need is sealed with a master key that is not configured. */
-    public static final String SECRET_UNAVAILABLE = "provider.secret_unavailable";
+import java.util.Objects;
 
-    public static SignInFailure of(String code, String title, String hint) {
-        return new SignInFailure(code, title, hint, "");
+/**
+ * Why a sign-in was refused: the catalog's reason (its code, title and hint) and the admin-facing
+ * detail of this case (empty when the reason says it all).
+ */
+public record SignInFailure(RejectReason reason, String detail) {
+    public SignInFailure {
+        Objects.requireNonNull(reason, "reason");
+        detail = detail == null ? "" : detail;
     }
 
-    /** {@link #SECRET_UNAVAILABLE}: which secret, and the id of the master key it is sealed with. */
+    /** The reason, with nothing to add about this case. */
+    public static SignInFailure of(RejectReason reason) {
+        return new SignInFailure(reason, "");
+    }
+
+    /** {@link RejectReason#PROVIDER_SECRET_UNAVAILABLE}: which secret, and the master key it is sealed with. */
     public static SignInFailure secretUnavailable(String what, String keyId) {
-        return new SignInFailure(SECRET_UNAVAILABLE, "This identity provider cannot be used right now",
-                "Its " + what + " cannot be opened: enter it again in the provider's settings (SP and client keys:"
-                        + " rotate them), or add master key " + keyId + " back to GATEHOUSE_MASTER_KEY.",
-                what + " sealed with master key " + keyId);
+        return new SignInFailure(RejectReason.PROVIDER_SECRET_UNAVAILABLE, what + " sealed with master key " + keyId);
+    }
+
+    public String code() {
+        return reason.code();
+    }
+
+    public String title() {
+        return reason.title();
+    }
+
+    public String hint() {
+        return reason.hint();
     }
 }

@@ -61,6 +61,7 @@ public class SignInOutcomes {
         details.put("reason", failure.code());
         details.put("explanation", failure.title());
         details.put("hint", failure.hint());
+        failure.reason().spec().ifPresent(spec -> details.put("spec", spec));
         if (!failure.detail().isEmpty()) {
             details.put("detail", failure.detail());
         }

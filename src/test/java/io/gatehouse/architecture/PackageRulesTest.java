@@ -1,11 +1,17 @@
 package io.gatehouse.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.gatehouse.signin.RejectReason;
 import org.junit.jupiter.api.Test;
 
 /** The layout rules of DESIGN.md: capabilities without cycles, framework seams kept narrow. */
@@ -63,5 +69,39 @@ class PackageRulesTest {
         noClasses().that().resideOutsideOfPackage("io.gatehouse.idp")
                 .should().dependOnClassesThat().haveSimpleName("IdentityProviderStore")
                 .check(CLASSES);
+    }
+
+    @Test
+    void signInDependsOnNoProtocolNorOnWhatFollowsIt() {
+        // the protocols, mapping, provisioning and the issuer all use signin's types and its catalog of
+        // refusals; signin itself names none of them
+        noClasses().that().resideInAPackage("io.gatehouse.signin..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.saml..", "io.gatehouse.oidc..",
+                        "io.gatehouse.mapping..", "io.gatehouse.provisioning..", "io.gatehouse.issuer..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void signInRefusalsTakeTheirCodesFromTheOneCatalog() {
+        noClasses().that().resideInAnyPackage("io.gatehouse.saml..", "io.gatehouse.oidc..", "io.gatehouse.signin..",
+                        "io.gatehouse.mapping..", "io.gatehouse.provisioning..", "io.gatehouse.issuer..")
+                .and().areEnums().and().doNotBelongToAnyOf(RejectReason.class)
+                .should(declareACode())
+                .check(CLASSES);
+        // the twin: the condition does see the catalog's own codes
+        classes().that().belongToAnyOf(RejectReason.class).should(declareACode()).check(CLASSES);
+    }
+
+    /** An enum with a {@code code()} accessor is a catalog of codes. */
+    private static ArchCondition<JavaClass> declareACode() {
+        return new ArchCondition<>("declare a code() accessor") {
+            @Override
+            public void check(JavaClass type, ConditionEvents events) {
+                boolean declares = type.getMethods().stream()
+                        .anyMatch(m -> m.getName().equals("code") && m.getRawParameterTypes().isEmpty());
+                events.add(new SimpleConditionEvent(type, declares,
+                        type.getName() + (declares ? " declares" : " does not declare") + " code()"));
+            }
+        };
     }
 }

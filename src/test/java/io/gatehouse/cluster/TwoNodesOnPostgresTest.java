@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.GatehouseApplication;
 import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -144,6 +145,6 @@ class TwoNodesOnPostgresTest extends ApiTest {
                 .isEqualTo(200);
         Reply replay = postForm(b, "/sso/" + org + "/okta/saml/acs", "SAMLResponse=" + enc(unsolicited));
         assertThat(replay.status()).isEqualTo(403);
-        assertThat(replay.text()).contains("saml.replayed");
+        assertThat(replay.text()).contains(RejectReason.SAML_REPLAYED.code());
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.BrowserSession;
 import io.gatehouse.testkit.BrowserSession.Page;
@@ -129,7 +130,7 @@ class KeycloakOidcInteropTest extends AgainstKeycloak {
         Page result = signIn(browser(), "wrong");
 
         assertThat(result.status()).isEqualTo(403);
-        assertThat(result.body()).contains("oidc.token_request_failed").doesNotContain(BOB.email());
+        assertThat(result.body()).contains(RejectReason.OIDC_TOKEN_REQUEST_FAILED.code()).doesNotContain(BOB.email());
         JsonNode event = lastSignInEvent(org);
         assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
         assertThat(event.at("/details/detail").asString()).contains("unauthorized_client");

@@ -2,6 +2,7 @@ package io.gatehouse.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.BrowserSession;
@@ -216,8 +217,9 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         register("", o -> o.withSignAssertions(false));
         Page refused = signIn(browser());
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.body()).contains("saml.signature_missing").doesNotContain(ALICE.email());
-        assertThat(lastSignInEvent(org).at("/details/reason").asString()).isEqualTo("saml.signature_missing");
+        assertThat(refused.body()).contains(RejectReason.SAML_SIGNATURE_MISSING.code()).doesNotContain(ALICE.email());
+        assertThat(lastSignInEvent(org).at("/details/reason").asString())
+                .isEqualTo(RejectReason.SAML_SIGNATURE_MISSING.code());
 
         patchSaml("{\"want_assertions_signed\": false, \"want_response_signed\": true}");
         assertSignedIn(signIn(browser()));
@@ -337,7 +339,8 @@ class KeycloakSamlInteropTest extends AgainstKeycloak {
         register("", o -> o.withSignatureAlgorithm(SamlSignatureAlgorithm.RSA_SHA1));
         Page refused = signIn(browser());
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(lastSignInEvent(org).at("/details/reason").asString()).isEqualTo("saml.signature_algorithm_refused");
+        assertThat(lastSignInEvent(org).at("/details/reason").asString())
+                .isEqualTo(RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED.code());
 
         patchSaml("{\"allow_sha1\": true}");
         assertSignedIn(signIn(browser()));

@@ -9,6 +9,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -138,10 +139,10 @@ class OidcProviderInteropTest extends ApiTest {
         Page result = signIn(browser, "/sso/" + ORG + "/cancel/login", true);
 
         assertThat(result.status()).as(result.body()).isEqualTo(403);
-        assertThat(result.body()).contains("oidc.access_denied").doesNotContain(JANE.email());
+        assertThat(result.body()).contains(RejectReason.OIDC_ACCESS_DENIED.code()).doesNotContain(JANE.email());
         JsonNode event = lastSignInEvent();
         assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
-        assertThat(event.at("/details/reason").asString()).isEqualTo("oidc.access_denied");
+        assertThat(event.at("/details/reason").asString()).isEqualTo(RejectReason.OIDC_ACCESS_DENIED.code());
         assertThat(event.at("/details/detail").asString()).contains("End-User aborted interaction");
         assertThat(op.tokenRequests()).noneMatch(t -> t.clientId().equals("gh-cancel"));
     }
@@ -153,10 +154,10 @@ class OidcProviderInteropTest extends ApiTest {
         Page result = signIn(browser, "/sso/" + ORG + "/wrong/login");
 
         assertThat(result.status()).as(result.body()).isEqualTo(403);
-        assertThat(result.body()).contains("oidc.token_request_failed");
+        assertThat(result.body()).contains(RejectReason.OIDC_TOKEN_REQUEST_FAILED.code());
         JsonNode event = lastSignInEvent();
         assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
-        assertThat(event.at("/details/reason").asString()).isEqualTo("oidc.token_request_failed");
+        assertThat(event.at("/details/reason").asString()).isEqualTo(RejectReason.OIDC_TOKEN_REQUEST_FAILED.code());
         assertThat(event.at("/details/detail").asString()).contains("invalid_client");
     }
 

@@ -10,7 +10,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.gatehouse.crypto.KeyAndCertificate;
-import io.gatehouse.provisioning.ProvisioningResult.Refused;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -50,8 +50,8 @@ abstract class CrossTenantEmailTests extends ApiTest {
     private static final String REDIRECT = "https://app.example.com/callback";
     private static final String UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
     private static final String SAML_SUBJECT = "u-4711";
-    private static final String CLAIMED_ELSEWHERE = Refused.EMAIL_DOMAIN_CLAIMED_ELSEWHERE.code();
-    private static final String NOT_ALLOWED = Refused.EMAIL_DOMAIN_NOT_ALLOWED.code();
+    private static final RejectReason CLAIMED_ELSEWHERE = RejectReason.PROVISIONING_EMAIL_DOMAIN_CLAIMED_ELSEWHERE;
+    private static final RejectReason NOT_ALLOWED = RejectReason.PROVISIONING_EMAIL_DOMAIN_NOT_ALLOWED;
     /** Every sign-in stores what it asserts, so each case's address is the one the token carries. */
     private static final String FORCE = "{\"sync_mode\": \"force\"}";
     private static final String ANY_DOMAIN = "{\"sync_mode\": \"force\", \"allow_any_email_domain\": true}";
@@ -327,15 +327,15 @@ abstract class CrossTenantEmailTests extends ApiTest {
     }
 
     /** Refused: no code for the application, the reason on the page and in the tenant's sign-in event. */
-    private void assertRefused(Reply back, String reason) {
+    private void assertRefused(Reply back, RejectReason reason) {
         assertThat(back.status()).as(back.text()).isEqualTo(403);
         assertThat(back.header("Location")).isNull();
-        assertThat(back.text()).contains(reason);
+        assertThat(back.text()).contains(reason.code());
         Reply events = api.get("/api/orgs/" + tenant + "/events?category=sign_in&limit=1", ADMIN);
         assertThat(events.status()).as(events.text()).isEqualTo(200);
         JsonNode event = events.json().get("items").get(0);
         assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
-        assertThat(event.at("/details/reason").asString()).isEqualTo(reason);
+        assertThat(event.at("/details/reason").asString()).isEqualTo(reason.code());
         // the other org is not named to the tenant
         assertThat(event.toString()).doesNotContain(victim);
     }

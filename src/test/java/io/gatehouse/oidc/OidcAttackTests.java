@@ -8,6 +8,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.OnH2;
 import io.gatehouse.testkit.TestOpenIdProvider;
 import java.net.InetSocketAddress;
@@ -40,7 +41,7 @@ class OidcAttackTests extends OidcTestSupport {
     void anUnsignedIdTokenIsRefused() {
         register("ac", "client_secret_basic");
         op.idTokenAlg("none");
-        assertRefused(signIn("ac"), "oidc.id_token_alg_refused");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_ALG_REFUSED);
         op.idTokenAlg("RS256");
         assertSignedIn(signIn("ac"));
     }
@@ -49,11 +50,11 @@ class OidcAttackTests extends OidcTestSupport {
     void anHs256TokenMacedWithTheRsaPublicKeyIsRefused() {
         register("ac", "client_secret_basic");
         op.idTokenAlg("HS256-rsa-public");
-        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_alg_refused");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_ALG_REFUSED);
         assertThat(event.at("/details/detail").asString()).contains("HS256", "RS256");
         // even where HS256 is configured, only the client secret verifies
         register("hs", "client_secret_basic", "{\"id_token_signed_response_alg\": \"HS256\"}");
-        assertRefused(signIn("hs"), "oidc.id_token_signature_invalid");
+        assertRefused(signIn("hs"), RejectReason.OIDC_ID_TOKEN_SIGNATURE_INVALID);
         op.idTokenAlg("HS256");
         assertSignedIn(signIn("hs"));
     }
@@ -63,12 +64,12 @@ class OidcAttackTests extends OidcTestSupport {
         register("ac", "client_secret_basic");
         RSAKey attacker = TestOpenIdProvider.attackerKey();
         op.signWith(attacker);
-        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN);
         assertThat(event.at("/details/detail").asString()).contains("fetched again");
         assertThat(op.jwksRequests()).isEqualTo(2);
         // a flood of forged tokens does not make Gatehouse hammer the provider
-        assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
-        assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN);
+        assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN);
         assertThat(op.jwksRequests()).isEqualTo(2);
     }
 
@@ -102,7 +103,7 @@ class OidcAttackTests extends OidcTestSupport {
             register("ac", "client_secret_basic");
             op.header(h -> h.jwkURL(evilJwks).x509CertURL(evilJwks).jwk(attacker.toPublicJWK()));
             op.signWith(attacker);
-            assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+            assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN);
             assertThat(attackerFetches).hasValue(0);
             // the twin: the same headers on a token the provider really signed are harmless
             op.signWith(op.rsaKey());
@@ -118,7 +119,7 @@ class OidcAttackTests extends OidcTestSupport {
         register("ac", "client_secret_basic");
         String kid = op.rsaKey().getKeyID();
         op.signWith(TestOpenIdProvider.attackerKey()).header(h -> h.keyID(kid));
-        assertRefused(signIn("ac"), "oidc.id_token_signature_invalid");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_SIGNATURE_INVALID);
         op.signWith(op.rsaKey());
         assertSignedIn(signIn("ac"));
     }
@@ -127,7 +128,7 @@ class OidcAttackTests extends OidcTestSupport {
     void anotherIssuerIsRefused() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.issuer(op.issuer() + "/"));
-        assertRefused(signIn("ac"), "oidc.iss_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ISS_MISMATCH);
         op.claims(c -> c.issuer(op.issuer()));
         assertSignedIn(signIn("ac"));
     }
@@ -136,7 +137,7 @@ class OidcAttackTests extends OidcTestSupport {
     void anotherAudienceIsRefused() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.audience("another-client"));
-        assertRefused(signIn("ac"), "oidc.audience_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_AUDIENCE_MISMATCH);
         op.claims(c -> c.audience("client-ac"));
         assertSignedIn(signIn("ac"));
     }
@@ -145,9 +146,9 @@ class OidcAttackTests extends OidcTestSupport {
     void severalAudiencesNeedThisClientAsAuthorizedParty() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.audience(List.of("client-ac", "another-client")));
-        assertRefused(signIn("ac"), "oidc.azp_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_AZP_MISMATCH);
         op.claims(c -> c.audience(List.of("client-ac", "another-client")).claim("azp", "another-client"));
-        assertRefused(signIn("ac"), "oidc.azp_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_AZP_MISMATCH);
         op.claims(c -> c.audience(List.of("client-ac", "another-client")).claim("azp", "client-ac"));
         assertSignedIn(signIn("ac"));
     }
@@ -156,10 +157,10 @@ class OidcAttackTests extends OidcTestSupport {
     void anExpiredTokenIsRefusedBeyondTheClockSkew() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120))));
-        JsonNode event = assertRefused(signIn("ac"), "oidc.expired");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_EXPIRED);
         assertThat(event.at("/details/detail").asString()).contains("clock skew allowed: 60 s");
         op.claims(c -> c.issueTime(Date.from(Instant.now().plusSeconds(600))));
-        assertRefused(signIn("ac"), "oidc.not_yet_valid");
+        assertRefused(signIn("ac"), RejectReason.OIDC_NOT_YET_VALID);
         // within the 60 s skew
         op.claims(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(30))));
         assertSignedIn(signIn("ac"));
@@ -169,16 +170,16 @@ class OidcAttackTests extends OidcTestSupport {
     void aMissingWrongOrReplayedNonceIsRefused() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.claim("nonce", null));
-        assertRefused(signIn("ac"), "oidc.nonce_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_NONCE_MISMATCH);
         op.claims(c -> c.claim("nonce", "made-up"));
-        assertRefused(signIn("ac"), "oidc.nonce_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_NONCE_MISMATCH);
         op.claims(c -> c);
         Authorization first = authorize("ac");
         assertSignedIn(callback(first.callback()));
         // an ID token of a finished sign-in, replayed into a new one
         String oldNonce = first.request().get("nonce");
         op.claims(c -> c.claim("nonce", oldNonce));
-        assertRefused(signIn("ac"), "oidc.nonce_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_NONCE_MISMATCH);
     }
 
     @Test
@@ -188,17 +189,18 @@ class OidcAttackTests extends OidcTestSupport {
         Authorization other = authorize("ac");
         // the other transaction's code under my state: PKCE stops it at the provider
         JsonNode event = assertRefused(callback(mine.with("code", other.callbackParams().get("code"))),
-                "oidc.token_request_failed");
+                RejectReason.OIDC_TOKEN_REQUEST_FAILED);
         assertThat(event.at("/details/detail").asString()).contains("code_verifier does not match");
         // my state is spent now, and a callback without state finishes nothing
-        assertRefused(callback(mine.callback()), "oidc.state_unknown");
-        assertRefused(callback(other.without("state")), "oidc.state_unknown");
+        assertRefused(callback(mine.callback()), RejectReason.OIDC_STATE_UNKNOWN);
+        assertRefused(callback(other.without("state")), RejectReason.OIDC_STATE_UNKNOWN);
 
         // without PKCE, the nonce catches the same swap
         register("np", "client_secret_basic", "{\"pkce\": \"disabled\"}");
         Authorization mineNp = authorize("np");
         Authorization otherNp = authorize("np");
-        assertRefused(callback(mineNp.with("code", otherNp.callbackParams().get("code"))), "oidc.nonce_mismatch");
+        assertRefused(callback(mineNp.with("code", otherNp.callbackParams().get("code"))),
+                RejectReason.OIDC_NONCE_MISMATCH);
         assertSignedIn(signIn("np"));
     }
 
@@ -208,7 +210,7 @@ class OidcAttackTests extends OidcTestSupport {
         register("one", "client_secret_basic");
         Authorization a = authorize("one");
         String atTwo = a.callback().replace("/one/oidc/callback", "/two/oidc/callback");
-        assertRefused(callback(atTwo), "oidc.state_mismatch");
+        assertRefused(callback(atTwo), RejectReason.OIDC_STATE_MISMATCH);
         assertThat(op.tokenRequests()).isZero();
         assertSignedIn(signIn("one"));
     }
@@ -221,7 +223,7 @@ class OidcAttackTests extends OidcTestSupport {
         String attackerChallenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier()).getValue();
         String injected = op.issueCode(victim.request().get("redirect_uri"),
                 Optional.of(victim.request().get("nonce")), Optional.of(attackerChallenge));
-        JsonNode event = assertRefused(callback(victim.with("code", injected)), "oidc.token_request_failed");
+        JsonNode event = assertRefused(callback(victim.with("code", injected)), RejectReason.OIDC_TOKEN_REQUEST_FAILED);
         assertThat(event.at("/details/detail").asString()).contains("invalid_grant", "code_verifier does not match");
         assertSignedIn(signIn("ac"));
     }
@@ -232,7 +234,7 @@ class OidcAttackTests extends OidcTestSupport {
         Authorization a = authorize("ac");
         // a node that lost the verifier: the provider must refuse the code without it
         jdbc.sql("update signin_attempts set code_verifier = null where id = ?").param(a.request().get("state")).update();
-        JsonNode event = assertRefused(callback(a.callback()), "oidc.token_request_failed");
+        JsonNode event = assertRefused(callback(a.callback()), RejectReason.OIDC_TOKEN_REQUEST_FAILED);
         assertThat(event.at("/details/detail").asString()).contains("invalid_grant", "code_verifier required");
         assertThat(op.tokenForms().getLast()).doesNotContainKey("code_verifier");
         assertSignedIn(signIn("ac"));
@@ -242,9 +244,9 @@ class OidcAttackTests extends OidcTestSupport {
     void anAnswerNamingAnotherIssuerIsRefusedBeforeTheCodeIsSent() {
         register("ac", "client_secret_basic");
         op.issParameter("https://attacker-op.example");
-        assertRefused(signIn("ac"), "oidc.iss_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ISS_MISMATCH);
         op.sendIss(false);
-        assertRefused(signIn("ac"), "oidc.iss_missing");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ISS_MISSING);
         assertThat(op.tokenRequests()).isZero();
         op.sendIss(true).issParameter(op.issuer());
         assertSignedIn(signIn("ac"));
@@ -261,7 +263,7 @@ class OidcAttackTests extends OidcTestSupport {
     void userinfoAboutAnotherSubjectIsRefused() {
         register("ac", "client_secret_basic", "{\"fetch_userinfo\": true}");
         op.userinfoSubject("someone-else");
-        assertRefused(signIn("ac"), "oidc.userinfo_subject_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_USERINFO_SUBJECT_MISMATCH);
         op.userinfoSubject(TestOpenIdProvider.SUBJECT);
         assertSignedIn(signIn("ac"));
     }
@@ -270,7 +272,7 @@ class OidcAttackTests extends OidcTestSupport {
     void userinfoAboutAnotherSubjectIsRefusedWhenReadForAProfileTheIdTokenLacks() {
         register("ac", "client_secret_basic");
         op.profileInUserinfoOnly(true).userinfoSubject("someone-else");
-        assertRefused(signIn("ac"), "oidc.userinfo_subject_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_USERINFO_SUBJECT_MISMATCH);
     }
 
     @Test
@@ -280,7 +282,7 @@ class OidcAttackTests extends OidcTestSupport {
         assertSignedIn(callback(first.callback()));
         Authorization second = authorize("ac");
         JsonNode event = assertRefused(callback(second.with("code", first.callbackParams().get("code"))),
-                "oidc.token_request_failed");
+                RejectReason.OIDC_TOKEN_REQUEST_FAILED);
         assertThat(event.at("/details/detail").asString()).contains("invalid_grant");
         assertThat(op.tokenRefusals()).contains("invalid_grant: code already used");
     }
@@ -289,7 +291,7 @@ class OidcAttackTests extends OidcTestSupport {
     void aSwappedAccessTokenFailsTheAtHash() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.claim("at_hash", "x6ydYvm2yu2Ld1JAnGmpnA"));
-        assertRefused(signIn("ac"), "oidc.at_hash_mismatch");
+        assertRefused(signIn("ac"), RejectReason.OIDC_AT_HASH_MISMATCH);
         op.claims(c -> c);
         assertSignedIn(signIn("ac"));
     }
@@ -316,7 +318,7 @@ class OidcAttackTests extends OidcTestSupport {
         assertSignedIn(signIn("ac"));
         // a token naming the unreadable entry's kid is not verified with anything else
         op.signWith(unreadable);
-        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN);
         assertThat(event.at("/details/detail").asString())
                 .contains(unreadable.getKeyID(), "publishes an entry with this kid that cannot be read");
         op.signWith(op.rsaKey());
@@ -329,7 +331,7 @@ class OidcAttackTests extends OidcTestSupport {
         assertSignedIn(signIn("ac"));
         // the key endpoint breaks; a token with an unknown key makes the one allowed refetch, which fails
         op.jwksStatus(500).signWith(TestOpenIdProvider.attackerKey());
-        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_key_unknown");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN);
         assertThat(event.at("/details/detail").asString()).contains("fetched again", "could not be fetched anew",
                 "are in use");
         assertThat(op.jwksRequests()).isEqualTo(2);
@@ -361,7 +363,7 @@ class OidcAttackTests extends OidcTestSupport {
     void anIdTokenLargerThan64KibIsRefusedBeforeItIsParsed() {
         register("ac", "client_secret_basic");
         op.claims(c -> c.claim("padding", "x".repeat(66 * 1024)));
-        JsonNode event = assertRefused(signIn("ac"), "oidc.id_token_too_large");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_ID_TOKEN_TOO_LARGE);
         assertThat(event.at("/details/detail").asString()).contains("at most 65536");
         // refused before its signature was looked at: the provider's keys were never fetched
         assertThat(op.jwksRequests()).isZero();
@@ -376,10 +378,10 @@ class OidcAttackTests extends OidcTestSupport {
         // a week-old token with an exp still in the future
         op.claims(c -> c.issueTime(Date.from(Instant.now().minus(Duration.ofDays(7))))
                 .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1)))));
-        JsonNode event = assertRefused(signIn("ac"), "oidc.issued_before_sign_in");
+        JsonNode event = assertRefused(signIn("ac"), RejectReason.OIDC_ISSUED_BEFORE_SIGN_IN);
         assertThat(event.at("/details/detail").asString()).contains("before this sign-in started");
         op.claims(c -> c.issueTime(Date.from(Instant.now().minusSeconds(120))));
-        assertRefused(signIn("ac"), "oidc.issued_before_sign_in");
+        assertRefused(signIn("ac"), RejectReason.OIDC_ISSUED_BEFORE_SIGN_IN);
         // within the 60 s skew of the sign-in's start
         op.claims(c -> c.issueTime(Date.from(Instant.now().minusSeconds(30))));
         assertSignedIn(signIn("ac"));

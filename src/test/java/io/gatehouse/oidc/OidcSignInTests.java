@@ -8,6 +8,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.gatehouse.crypto.Certificates;
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.crypto.PrivateKeys;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.TestOpenIdProvider;
@@ -56,7 +57,7 @@ abstract class OidcSignInTests extends OidcTestSupport {
                 .query(String.class).single();
         assertThat(stored).isNotBlank().doesNotContain(form.get("code_verifier"));
 
-        assertRefused(callback(a.callback()), "oidc.state_unknown");
+        assertRefused(callback(a.callback()), RejectReason.OIDC_STATE_UNKNOWN);
         assertThat(op.tokenRequests()).isEqualTo(1);
         // the ID token carried the profile: no userinfo request was needed
         assertThat(op.userinfoRequests()).isZero();
@@ -147,7 +148,7 @@ abstract class OidcSignInTests extends OidcTestSupport {
                         .doesNotContainKeys("client_secret", "client_assertion");
                 // another certificate is refused by the provider, and Gatehouse says so
                 op.clientCertificate(TestOpenIdProvider.clientTlsIdentity("someone-else").certificate());
-                JsonNode event = assertRefused(signIn(alias), "oidc.token_request_failed");
+                JsonNode event = assertRefused(signIn(alias), RejectReason.OIDC_TOKEN_REQUEST_FAILED);
                 assertThat(event.at("/details/detail").asString()).contains("invalid_client");
             } finally {
                 if (before == null) {
@@ -201,7 +202,8 @@ abstract class OidcSignInTests extends OidcTestSupport {
         op.authorizeError("access_denied");
         Reply r = signIn("denied");
         assertThat(r.status()).isEqualTo(303);
-        assertThat(r.header("Location")).startsWith("https://app.acme.example/sso-error?error=oidc.access_denied&");
+        assertThat(r.header("Location")).startsWith("https://app.acme.example/sso-error?error="
+                + RejectReason.OIDC_ACCESS_DENIED.code() + "&");
         assertThat(lastSignInEvent().at("/details/detail").asString()).contains("The user said no");
         assertThat(op.tokenRequests()).isZero();
     }

@@ -2,6 +2,7 @@ package io.gatehouse.oidc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -142,12 +143,12 @@ abstract class OidcTestSupport extends ApiTest {
     }
 
     /** A refusal: the page names the reason, and so does the event. */
-    protected JsonNode assertRefused(Reply reply, String reason) {
+    protected JsonNode assertRefused(Reply reply, RejectReason reason) {
         assertThat(reply.status()).as(reply.text()).isEqualTo(403);
-        assertThat(reply.text()).contains(reason).doesNotContain(TestOpenIdProvider.EMAIL);
+        assertThat(reply.text()).contains(reason.code()).doesNotContain(TestOpenIdProvider.EMAIL);
         JsonNode event = lastSignInEvent();
         assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
-        assertThat(event.at("/details/reason").asString()).isEqualTo(reason);
+        assertThat(event.at("/details/reason").asString()).isEqualTo(reason.code());
         return event;
     }
 

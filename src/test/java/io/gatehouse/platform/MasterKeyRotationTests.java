@@ -13,7 +13,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.gatehouse.GatehouseApplication;
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.idp.LostSecrets;
-import io.gatehouse.signin.SignInFailure;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.GatehouseInitializers;
@@ -206,14 +206,15 @@ abstract class MasterKeyRotationTests {
 
         Reply oidcLogin = api.get("/sso/" + org + "/corp-oidc/login", null);
         assertThat(oidcLogin.status()).isEqualTo(503);
-        assertThat(oidcLogin.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
-        assertThat(lastSignInEvent().at("/details/reason").asString()).isEqualTo(SignInFailure.SECRET_UNAVAILABLE);
+        assertThat(oidcLogin.text()).contains(RejectReason.PROVIDER_SECRET_UNAVAILABLE.code());
+        assertThat(lastSignInEvent().at("/details/reason").asString())
+                .isEqualTo(RejectReason.PROVIDER_SECRET_UNAVAILABLE.code());
         Reply samlLogin = api.get("/sso/" + org + "/corp-saml/login", null);
         assertThat(samlLogin.status()).isEqualTo(503);
-        assertThat(samlLogin.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
+        assertThat(samlLogin.text()).contains(RejectReason.PROVIDER_SECRET_UNAVAILABLE.code());
         Reply viaApp = api.get(authorizeUrl("corp-saml"), null);
         assertThat(viaApp.status()).isEqualTo(503);
-        assertThat(viaApp.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
+        assertThat(viaApp.text()).contains(RejectReason.PROVIDER_SECRET_UNAVAILABLE.code());
         // an answer arriving now (started before the restart) is refused the same way, not with a 500
         JsonNode sp = provider("corp-saml").get("sp");
         String answer = TestSamlResponses.okta(SAML_IDP, "_started-before", Instant.now())
@@ -223,10 +224,10 @@ abstract class MasterKeyRotationTests {
         Reply acs = api.send("POST", "/sso/" + org + "/corp-saml/saml/acs", null, "application/x-www-form-urlencoded",
                 ("SAMLResponse=" + enc(answer) + "&RelayState=started-before").getBytes(StandardCharsets.UTF_8));
         assertThat(acs.status()).isEqualTo(503);
-        assertThat(acs.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
+        assertThat(acs.text()).contains(RejectReason.PROVIDER_SECRET_UNAVAILABLE.code());
         Reply callback = api.get("/sso/" + org + "/corp-oidc/oidc/callback?state=started-before&code=c1", null);
         assertThat(callback.status()).isEqualTo(503);
-        assertThat(callback.text()).contains(SignInFailure.SECRET_UNAVAILABLE);
+        assertThat(callback.text()).contains(RejectReason.PROVIDER_SECRET_UNAVAILABLE.code());
 
         JsonNode report = encryption();
         assertThat(report.at("/records/" + k1Id).asLong()).isGreaterThanOrEqualTo(3);

@@ -12,6 +12,7 @@ import io.gatehouse.saml.LogoutValidationResult.LogoutRequested;
 import io.gatehouse.saml.LogoutValidationResult.Refused;
 import io.gatehouse.saml.internal.LogoutXml;
 import io.gatehouse.saml.internal.SamlBindings;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.TestCertificates;
 import io.gatehouse.testkit.TestSamlResponses;
 import io.gatehouse.testkit.TestSamlResponses.Signing;
@@ -80,7 +81,7 @@ class LogoutMessageValidatorAttackTests {
         return (LogoutRequested) result;
     }
 
-    private static void refused(LogoutValidationResult result, SamlRejectReason reason) {
+    private static void refused(LogoutValidationResult result, RejectReason reason) {
         assertThat(result).isInstanceOfSatisfying(Refused.class,
                 r -> assertThat(r.reason()).as(r.detail()).isEqualTo(reason));
     }
@@ -103,18 +104,19 @@ class LogoutMessageValidatorAttackTests {
         void anUnsignedLogoutRequestEndsNothing() {
             requested(post(signed(request(nothing()), Signing.with(IDP))));
 
-            refused(post(request(nothing())), SamlRejectReason.SIGNATURE_MISSING);
+            refused(post(request(nothing())), RejectReason.SAML_SIGNATURE_MISSING);
             refused(validator.validateRedirect(SamlBindings.redirectQuery("SAMLRequest", request(nothing()), "rs",
-                    Optional.empty(), SignatureAlgorithm.RSA_SHA256), expectation()), SamlRejectReason.SIGNATURE_MISSING);
+                    Optional.empty(), SignatureAlgorithm.RSA_SHA256), expectation()),
+                            RejectReason.SAML_SIGNATURE_MISSING);
         }
 
         @Test
         void signedByAnotherKey() {
             requested(post(signed(request(nothing()), Signing.with(IDP))));
 
-            refused(post(signed(request(nothing()), Signing.with(ATTACKER))), SamlRejectReason.CERTIFICATE_UNTRUSTED);
+            refused(post(signed(request(nothing()), Signing.with(ATTACKER))), RejectReason.SAML_CERTIFICATE_UNTRUSTED);
             refused(post(signed(request(nothing()), Signing.with(ATTACKER).keyInfo(IDP.certificate()))),
-                    SamlRejectReason.SIGNATURE_INVALID);
+                    RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -123,7 +125,7 @@ class LogoutMessageValidatorAttackTests {
 
             Document doc = signed(request(nothing()), Signing.with(IDP));
             doc.getElementsByTagNameNS(SAML, "NameID").item(0).setTextContent("ceo@acme.example");
-            refused(post(doc), SamlRejectReason.SIGNATURE_INVALID);
+            refused(post(doc), RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -133,9 +135,10 @@ class LogoutMessageValidatorAttackTests {
             requested(validator.validateRedirect(query, expectation()));
 
             refused(validator.validateRedirect(query.replace("RelayState=rs", "RelayState=other"), expectation()),
-                    SamlRejectReason.SIGNATURE_INVALID);
+                    RejectReason.SAML_SIGNATURE_INVALID);
             refused(validator.validateRedirect(SamlBindings.redirectQuery("SAMLRequest", request(nothing()), "rs",
-                    Optional.of(ATTACKER), SignatureAlgorithm.RSA_SHA256), expectation()), SamlRejectReason.SIGNATURE_INVALID);
+                    Optional.of(ATTACKER), SignatureAlgorithm.RSA_SHA256), expectation()),
+                            RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -144,7 +147,7 @@ class LogoutMessageValidatorAttackTests {
 
             refused(post(signed(request(nothing()), Signing.with(IDP)
                     .canonicalization("http://www.w3.org/2001/10/xml-exc-c14n#WithComments"))),
-                    SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+                    RejectReason.SAML_CANONICALIZATION_WITH_COMMENTS);
         }
 
         @Test
@@ -153,7 +156,8 @@ class LogoutMessageValidatorAttackTests {
                     Optional.of("urn:oasis:names:tc:SAML:2.0:status:Success")));
             assertThat(post(signed(logoutResponse(nothing()), Signing.with(IDP)))).isInstanceOf(LogoutAnswered.class);
 
-            refused(post(signed(logoutResponse(nothing()), Signing.with(ATTACKER))), SamlRejectReason.CERTIFICATE_UNTRUSTED);
+            refused(post(signed(logoutResponse(nothing()), Signing.with(ATTACKER))),
+                    RejectReason.SAML_CERTIFICATE_UNTRUSTED);
         }
     }
 
@@ -164,9 +168,9 @@ class LogoutMessageValidatorAttackTests {
             requested(post(signed(request(nothing()), Signing.with(IDP))));
 
             refused(post(signed(request(root -> issuer(root).setTextContent("https://evil.example/idp")),
-                    Signing.with(IDP))), SamlRejectReason.ISSUER_MISMATCH);
+                    Signing.with(IDP))), RejectReason.SAML_ISSUER_MISMATCH);
             refused(post(signed(request(root -> root.removeChild(issuer(root))), Signing.with(IDP))),
-                    SamlRejectReason.ISSUER_MISMATCH);
+                    RejectReason.SAML_ISSUER_MISMATCH);
         }
 
         @Test
@@ -175,7 +179,7 @@ class LogoutMessageValidatorAttackTests {
                     "urn:oasis:names:tc:SAML:2.0:nameid-format:entity")), Signing.with(IDP))));
 
             refused(post(signed(request(root -> issuer(root).setAttribute("Format", TestSamlResponses.EMAIL_FORMAT)),
-                    Signing.with(IDP))), SamlRejectReason.ISSUER_FORMAT_REFUSED);
+                    Signing.with(IDP))), RejectReason.SAML_ISSUER_FORMAT_REFUSED);
         }
 
         @Test
@@ -183,9 +187,9 @@ class LogoutMessageValidatorAttackTests {
             requested(post(signed(request(nothing()), Signing.with(IDP))));
 
             refused(post(signed(request(root -> root.setAttribute("Destination", "https://other-sp.example/slo")),
-                    Signing.with(IDP))), SamlRejectReason.DESTINATION_MISMATCH);
+                    Signing.with(IDP))), RejectReason.SAML_DESTINATION_MISMATCH);
             refused(post(signed(request(root -> root.setAttribute("Destination", "")), Signing.with(IDP))),
-                    SamlRejectReason.DESTINATION_MISMATCH);
+                    RejectReason.SAML_DESTINATION_MISMATCH);
         }
 
         @Test
@@ -193,9 +197,9 @@ class LogoutMessageValidatorAttackTests {
             assertThat(post(logoutResponse(root -> root.removeAttribute("Destination")))).isInstanceOf(LogoutAnswered.class);
 
             refused(post(signed(request(root -> root.removeAttribute("Destination")), Signing.with(IDP))),
-                    SamlRejectReason.DESTINATION_MISSING);
+                    RejectReason.SAML_DESTINATION_MISSING);
             refused(post(signed(logoutResponse(root -> root.removeAttribute("Destination")), Signing.with(IDP))),
-                    SamlRejectReason.DESTINATION_MISSING);
+                    RejectReason.SAML_DESTINATION_MISSING);
         }
 
         @Test
@@ -204,7 +208,7 @@ class LogoutMessageValidatorAttackTests {
                     Signing.with(IDP))));
 
             refused(post(signed(request(root -> root.setAttribute("IssueInstant", now.plusSeconds(61).toString())),
-                    Signing.with(IDP))), SamlRejectReason.ISSUED_IN_FUTURE);
+                    Signing.with(IDP))), RejectReason.SAML_ISSUED_IN_FUTURE);
         }
 
         @Test
@@ -215,9 +219,9 @@ class LogoutMessageValidatorAttackTests {
 
             // a LogoutRequest kept from last week, replayed to end the user's new sessions
             refused(post(signed(request(root -> root.setAttribute("IssueInstant", oldest.minusSeconds(1).toString())),
-                    Signing.with(IDP))), SamlRejectReason.ISSUED_TOO_LONG_AGO);
+                    Signing.with(IDP))), RejectReason.SAML_ISSUED_TOO_LONG_AGO);
             refused(post(signed(logoutResponse(root -> root.setAttribute("IssueInstant",
-                    oldest.minusSeconds(1).toString())), Signing.with(IDP))), SamlRejectReason.ISSUED_TOO_LONG_AGO);
+                    oldest.minusSeconds(1).toString())), Signing.with(IDP))), RejectReason.SAML_ISSUED_TOO_LONG_AGO);
         }
 
         @Test
@@ -226,9 +230,9 @@ class LogoutMessageValidatorAttackTests {
                     Signing.with(IDP))));
 
             refused(post(signed(request(root -> root.setAttribute("NotOnOrAfter", now.minusSeconds(60).toString())),
-                    Signing.with(IDP))), SamlRejectReason.EXPIRED);
+                    Signing.with(IDP))), RejectReason.SAML_EXPIRED);
             refused(post(signed(request(root -> root.setAttribute("NotOnOrAfter", "yesterday")), Signing.with(IDP))),
-                    SamlRejectReason.LOGOUT_MALFORMED);
+                    RejectReason.SAML_LOGOUT_MALFORMED);
         }
 
         @Test
@@ -236,7 +240,7 @@ class LogoutMessageValidatorAttackTests {
             assertThat(post(signed(logoutResponse(nothing()), Signing.with(IDP)))).isInstanceOf(LogoutAnswered.class);
 
             refused(post(signed(logoutResponse(root -> root.removeAttribute("InResponseTo")), Signing.with(IDP))),
-                    SamlRejectReason.IN_RESPONSE_TO_MISMATCH);
+                    RejectReason.SAML_IN_RESPONSE_TO_MISMATCH);
         }
 
         @Test
@@ -244,7 +248,7 @@ class LogoutMessageValidatorAttackTests {
             requested(post(signed(request(nothing()), Signing.with(IDP))));
 
             refused(post(signed(request(root -> root.removeChild(root.getElementsByTagNameNS(SAML, "NameID").item(0))),
-                    Signing.with(IDP))), SamlRejectReason.SUBJECT_MISSING);
+                    Signing.with(IDP))), RejectReason.SAML_SUBJECT_MISSING);
         }
 
         private Element issuer(Element root) {
@@ -258,15 +262,15 @@ class LogoutMessageValidatorAttackTests {
         void notALogoutMessage() {
             requested(post(signed(request(nothing()), Signing.with(IDP))));
 
-            refused(validator.validatePost(null, null, expectation()), SamlRejectReason.LOGOUT_MALFORMED);
-            refused(validator.validatePost("%%%not-base64", null, expectation()), SamlRejectReason.LOGOUT_MALFORMED);
+            refused(validator.validatePost(null, null, expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
+            refused(validator.validatePost("%%%not-base64", null, expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
             refused(validator.validatePost(Base64.getEncoder().encodeToString("<a/>".getBytes(StandardCharsets.UTF_8)),
-                    null, expectation()), SamlRejectReason.LOGOUT_MALFORMED);
-            refused(validator.validateRedirect("RelayState=x", expectation()), SamlRejectReason.LOGOUT_MALFORMED);
-            refused(validator.validateRedirect("SAMLRequest=%zz", expectation()), SamlRejectReason.LOGOUT_MALFORMED);
+                    null, expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
+            refused(validator.validateRedirect("RelayState=x", expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
+            refused(validator.validateRedirect("SAMLRequest=%zz", expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
             refused(validator.validateRedirect("SAMLRequest=bm90IGRlZmxhdGVk", expectation()),
-                    SamlRejectReason.LOGOUT_MALFORMED);
-            refused(validator.validateRedirect(null, expectation()), SamlRejectReason.LOGOUT_MALFORMED);
+                    RejectReason.SAML_LOGOUT_MALFORMED);
+            refused(validator.validateRedirect(null, expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
         }
 
         @Test
@@ -274,7 +278,7 @@ class LogoutMessageValidatorAttackTests {
             Document answer = signed(logoutResponse(nothing()), Signing.with(IDP));
             assertThat(validator.validatePost(null, posted(answer), expectation())).isInstanceOf(LogoutAnswered.class);
 
-            refused(validator.validatePost(posted(answer), null, expectation()), SamlRejectReason.LOGOUT_MALFORMED);
+            refused(validator.validatePost(posted(answer), null, expectation()), RejectReason.SAML_LOGOUT_MALFORMED);
         }
 
         @Test
@@ -288,7 +292,7 @@ class LogoutMessageValidatorAttackTests {
             copy.setAttribute("ID", root.getAttribute("ID"));
             extensions.appendChild(copy);
             root.appendChild(extensions);
-            refused(post(doc), SamlRejectReason.DUPLICATE_ID);
+            refused(post(doc), RejectReason.SAML_DUPLICATE_ID);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.gatehouse.crypto.FingerprintAlgorithm;
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.saml.SamlValidationResult.Accepted;
 import io.gatehouse.saml.SamlValidationResult.Rejected;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.TestCertificates;
 import io.gatehouse.testkit.TestSamlResponses;
 import io.gatehouse.testkit.TestSamlResponses.Builder;
@@ -55,7 +56,7 @@ class SamlResponseValidatorAttackTests {
         return ((Accepted) result).identity();
     }
 
-    private Rejected rejected(String response, ExpectationBuilder expected, SamlRejectReason reason) {
+    private Rejected rejected(String response, ExpectationBuilder expected, RejectReason reason) {
         SamlValidationResult result = validator.validate(response, expected.build());
         assertThat(result).isInstanceOf(Rejected.class);
         Rejected rejected = (Rejected) result;
@@ -74,7 +75,7 @@ class SamlResponseValidatorAttackTests {
             ExpectationBuilder lenient = expectation().wantAssertionsSigned(false).wantResponseSigned(false);
             accepted(response().base64(), lenient);
 
-            rejected(response().signAssertion(null).base64(), lenient, SamlRejectReason.SIGNATURE_MISSING);
+            rejected(response().signAssertion(null).base64(), lenient, RejectReason.SAML_SIGNATURE_MISSING);
         }
 
         @Test
@@ -82,14 +83,14 @@ class SamlResponseValidatorAttackTests {
             Builder responseSignedOnly = response().signAssertion(null).signResponse(Signing.with(IDP));
             accepted(responseSignedOnly.base64(), expectation().wantAssertionsSigned(false));
 
-            rejected(responseSignedOnly.base64(), expectation(), SamlRejectReason.SIGNATURE_MISSING);
+            rejected(responseSignedOnly.base64(), expectation(), RejectReason.SAML_SIGNATURE_MISSING);
         }
 
         @Test
         void unsignedResponseWhenTheResponseMustBeSigned() {
             accepted(response().signResponse(Signing.with(IDP)).base64(), expectation().wantResponseSigned(true));
 
-            rejected(response().base64(), expectation().wantResponseSigned(true), SamlRejectReason.SIGNATURE_MISSING);
+            rejected(response().base64(), expectation().wantResponseSigned(true), RejectReason.SAML_SIGNATURE_MISSING);
         }
 
         @Test
@@ -97,7 +98,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             Rejected r = rejected(response().signAssertion(Signing.with(ATTACKER)).base64(), expectation(),
-                    SamlRejectReason.CERTIFICATE_UNTRUSTED);
+                    RejectReason.SAML_CERTIFICATE_UNTRUSTED);
             assertThat(r.detail()).contains(FingerprintAlgorithm.SHA256.fingerprint(ATTACKER.certificate()));
         }
 
@@ -106,7 +107,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().signAssertion(Signing.with(ATTACKER).keyInfo(IDP.certificate())).base64(),
-                    expectation(), SamlRejectReason.SIGNATURE_INVALID);
+                    expectation(), RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -114,7 +115,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().signAssertion(Signing.with(IDP).keyInfo(null)).base64(), expectation());
 
             rejected(response().signAssertion(Signing.with(ATTACKER).keyInfo(null)).base64(), expectation(),
-                    SamlRejectReason.SIGNATURE_INVALID);
+                    RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -123,7 +124,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), fingerprint);
 
             rejected(response().signAssertion(Signing.with(ATTACKER)).base64(), fingerprint,
-                    SamlRejectReason.CERTIFICATE_UNTRUSTED);
+                    RejectReason.SAML_CERTIFICATE_UNTRUSTED);
         }
 
         @Test
@@ -132,7 +133,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), fingerprint);
 
             rejected(response().signAssertion(Signing.with(IDP).keyInfo(null)).base64(), fingerprint,
-                    SamlRejectReason.CERTIFICATE_UNTRUSTED);
+                    RejectReason.SAML_CERTIFICATE_UNTRUSTED);
         }
 
         @Test
@@ -142,7 +143,7 @@ class SamlResponseValidatorAttackTests {
 
             Document tampered = response().document();
             TestSamlResponses.find(tampered, SAML, "NameID").setTextContent("ceo@acme.example");
-            rejected(encode(tampered), expectation(), SamlRejectReason.SIGNATURE_INVALID);
+            rejected(encode(tampered), expectation(), RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -157,7 +158,7 @@ class SamlResponseValidatorAttackTests {
                     .signResponse(Signing.with(IDP).referenceUri("#" + b.assertionId())).assertionId(b.assertionId())
                     .base64();
             rejected(overAssertion, expectation().wantResponseSigned(true).wantAssertionsSigned(false),
-                    SamlRejectReason.SIGNATURE_INVALID);
+                    RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -166,7 +167,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().signAssertion(null).signResponse(Signing.with(IDP)).base64(), responseSigned);
 
             rejected(response().signAssertion(null).signResponse(Signing.with(IDP).referenceUri("")).base64(),
-                    responseSigned, SamlRejectReason.SIGNATURE_INVALID);
+                    responseSigned, RejectReason.SAML_SIGNATURE_INVALID);
         }
 
         @Test
@@ -174,7 +175,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().signAssertion(Signing.with(IDP).transforms(TransformStyle.XPATH)).base64(),
-                    expectation(), SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED);
+                    expectation(), RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED);
         }
 
         @Test
@@ -182,7 +183,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().signAssertion(Signing.with(IDP).transforms(TransformStyle.XSLT)).base64(),
-                    expectation(), SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED);
+                    expectation(), RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED);
         }
 
         @Test
@@ -191,7 +192,7 @@ class SamlResponseValidatorAttackTests {
                     .base64();
 
             accepted(sha1, expectation().allowSha1(true));
-            rejected(sha1, expectation(), SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED);
+            rejected(sha1, expectation(), RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED);
         }
 
         @Test
@@ -200,7 +201,7 @@ class SamlResponseValidatorAttackTests {
                     SHA1_DIGEST)).base64();
 
             accepted(sha1Digest, expectation().allowSha1(true));
-            rejected(sha1Digest, expectation(), SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED);
+            rejected(sha1Digest, expectation(), RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED);
         }
 
         @Test
@@ -208,7 +209,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             Rejected r = rejected(TestSamlResponses.okta(EXPIRED, REQUEST, now).base64(),
-                    expectation().pinned(EXPIRED.certificate()), SamlRejectReason.CERTIFICATE_EXPIRED);
+                    expectation().pinned(EXPIRED.certificate()), RejectReason.SAML_CERTIFICATE_EXPIRED);
             assertThat(r.detail()).contains(EXPIRED.certificate().getNotAfter().toInstant().toString());
         }
 
@@ -220,7 +221,7 @@ class SamlResponseValidatorAttackTests {
             Element assertion = TestSamlResponses.find(moved, SAML, "Assertion");
             Element signature = TestSamlResponses.firstChild(assertion, DS, "Signature");
             TestSamlResponses.firstChild(assertion, SAML, "Subject").appendChild(signature);
-            rejected(encode(moved), expectation(), SamlRejectReason.SIGNATURE_MISSING);
+            rejected(encode(moved), expectation(), RejectReason.SAML_SIGNATURE_MISSING);
         }
     }
 
@@ -238,7 +239,7 @@ class SamlResponseValidatorAttackTests {
 
             Document doc = response().document();
             doc.getDocumentElement().appendChild(evilAssertion(doc, TestSamlResponses.newId()));
-            rejected(encode(doc), expectation(), SamlRejectReason.ASSERTION_COUNT);
+            rejected(encode(doc), expectation(), RejectReason.SAML_ASSERTION_COUNT);
         }
 
         @Test
@@ -248,7 +249,7 @@ class SamlResponseValidatorAttackTests {
             Document doc = response().document();
             Element signed = TestSamlResponses.find(doc, SAML, "Assertion");
             doc.getDocumentElement().insertBefore(evilAssertion(doc, TestSamlResponses.newId()), signed);
-            rejected(encode(doc), expectation(), SamlRejectReason.ASSERTION_COUNT);
+            rejected(encode(doc), expectation(), RejectReason.SAML_ASSERTION_COUNT);
         }
 
         @Test
@@ -262,7 +263,7 @@ class SamlResponseValidatorAttackTests {
             response.insertBefore(extensions, TestSamlResponses.firstChild(response, SAMLP, "Status"));
             response.replaceChild(evilAssertion(doc, TestSamlResponses.newId()), signed);
             extensions.appendChild(signed);
-            rejected(encode(doc), expectation(), SamlRejectReason.ASSERTION_COUNT);
+            rejected(encode(doc), expectation(), RejectReason.SAML_ASSERTION_COUNT);
         }
 
         @Test
@@ -280,7 +281,7 @@ class SamlResponseValidatorAttackTests {
                     TestSamlResponses.firstChild(evil, SAML, "Subject"));
             response.replaceChild(evil, signed);
             extensions.appendChild(signed);
-            rejected(encode(doc), expectation(), SamlRejectReason.DUPLICATE_ID);
+            rejected(encode(doc), expectation(), RejectReason.SAML_DUPLICATE_ID);
         }
 
         @Test
@@ -301,7 +302,7 @@ class SamlResponseValidatorAttackTests {
             signature.appendChild(object);
             doc.replaceChild(evil, signedResponse);
             object.appendChild(signedResponse);
-            rejected(encode(doc), responseSigned, SamlRejectReason.ASSERTION_COUNT);
+            rejected(encode(doc), responseSigned, RejectReason.SAML_ASSERTION_COUNT);
         }
 
         @Test
@@ -313,7 +314,7 @@ class SamlResponseValidatorAttackTests {
 
             Document doc = response().document();
             addExtension(doc, TestSamlResponses.find(doc, SAML, "Assertion").getAttribute("ID"));
-            rejected(encode(doc), expectation(), SamlRejectReason.DUPLICATE_ID);
+            rejected(encode(doc), expectation(), RejectReason.SAML_DUPLICATE_ID);
         }
 
         private void addExtension(Document doc, String id) {
@@ -332,7 +333,7 @@ class SamlResponseValidatorAttackTests {
             Document doc = response().document();
             Document second = response().nameId("ceo@acme.example", TestSamlResponses.EMAIL_FORMAT).document();
             doc.getDocumentElement().appendChild(doc.importNode(TestSamlResponses.find(second, SAML, "Assertion"), true));
-            rejected(encode(doc), expectation(), SamlRejectReason.ASSERTION_COUNT);
+            rejected(encode(doc), expectation(), RejectReason.SAML_ASSERTION_COUNT);
         }
 
         @Test
@@ -373,7 +374,7 @@ class SamlResponseValidatorAttackTests {
 
             String xxe = xml.replaceFirst("\\?>", "?><!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>")
                     .replace("alice@acme.example</saml2:NameID>", "&xxe;</saml2:NameID>");
-            rejected(TestSamlResponses.base64(xxe), expectation(), SamlRejectReason.MALFORMED);
+            rejected(TestSamlResponses.base64(xxe), expectation(), RejectReason.SAML_MALFORMED);
         }
 
         @Test
@@ -384,23 +385,23 @@ class SamlResponseValidatorAttackTests {
             String bomb = xml.replaceFirst("\\?>", "?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">"
                     + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;\">]>")
                     .replace("alice@acme.example</saml2:NameID>", "&d;</saml2:NameID>");
-            rejected(TestSamlResponses.base64(bomb), expectation(), SamlRejectReason.MALFORMED);
+            rejected(TestSamlResponses.base64(bomb), expectation(), RejectReason.SAML_MALFORMED);
         }
 
         @Test
         void base64Garbage() {
             accepted(response().base64(), expectation());
 
-            rejected("%%%not-base64!!", expectation(), SamlRejectReason.MALFORMED);
+            rejected("%%%not-base64!!", expectation(), RejectReason.SAML_MALFORMED);
             rejected(Base64.getEncoder().encodeToString("not xml at all".getBytes(StandardCharsets.UTF_8)),
-                    expectation(), SamlRejectReason.MALFORMED);
-            rejected("", expectation(), SamlRejectReason.MALFORMED);
-            rejected(null, expectation(), SamlRejectReason.MALFORMED);
+                    expectation(), RejectReason.SAML_MALFORMED);
+            rejected("", expectation(), RejectReason.SAML_MALFORMED);
+            rejected(null, expectation(), RejectReason.SAML_MALFORMED);
             // characters beyond ASCII are never base64, whether Latin-1 or not, nor is a no-break space
             String good = response().base64();
             for (String stranger : new String[] {"\u00e9", "\u0100", "\u00a0", "\u20ac", "\ud83d\ude00", "\u0000"}) {
                 rejected(good.substring(0, 40) + stranger + good.substring(40), expectation(),
-                        SamlRejectReason.MALFORMED);
+                        RejectReason.SAML_MALFORMED);
             }
         }
 
@@ -418,7 +419,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             String logout = "<samlp:LogoutRequest xmlns:samlp=\"" + SAMLP + "\" ID=\"x\" Version=\"2.0\"/>";
-            rejected(TestSamlResponses.base64(logout), expectation(), SamlRejectReason.MALFORMED);
+            rejected(TestSamlResponses.base64(logout), expectation(), RejectReason.SAML_MALFORMED);
         }
 
         @Test
@@ -426,8 +427,8 @@ class SamlResponseValidatorAttackTests {
             accepted(response().attribute("blob", "x".repeat(100_000)).base64(), expectation());
 
             rejected(response().attribute("blob", "x".repeat(300_000)).base64(), expectation(),
-                    SamlRejectReason.TOO_LARGE);
-            rejected("A".repeat(5_000_000), expectation(), SamlRejectReason.TOO_LARGE);
+                    RejectReason.SAML_TOO_LARGE);
+            rejected("A".repeat(5_000_000), expectation(), RejectReason.SAML_TOO_LARGE);
         }
 
         @Test
@@ -438,11 +439,12 @@ class SamlResponseValidatorAttackTests {
             String deep = "<a>".repeat(60) + "</a>".repeat(60);
             String xml = response().xml().replace("</saml2p:Status>", "</saml2p:Status><saml2p:Extensions>" + deep
                     + "</saml2p:Extensions>");
-            assertThat(rejected(TestSamlResponses.base64(xml), expectation(), SamlRejectReason.MALFORMED).detail())
+            assertThat(rejected(TestSamlResponses.base64(xml), expectation(), RejectReason.SAML_MALFORMED).detail())
                     .contains("nested too deeply");
             String deeper = "<a>".repeat(5000) + "</a>".repeat(5000);
             rejected(TestSamlResponses.base64(response().xml().replace("</saml2p:Status>", "</saml2p:Status>"
-                    + "<saml2p:Extensions>" + deeper + "</saml2p:Extensions>")), expectation(), SamlRejectReason.MALFORMED);
+                    + "<saml2p:Extensions>" + deeper + "</saml2p:Extensions>")), expectation(),
+                            RejectReason.SAML_MALFORMED);
         }
 
         @Test
@@ -476,7 +478,7 @@ class SamlResponseValidatorAttackTests {
                 int mutation = i;
                 assertThat(result).as("mutation %d", mutation).isInstanceOfSatisfying(Rejected.class,
                         r -> assertThat(r.reason()).as("mutation %d: %s", mutation, r.detail())
-                                .isNotEqualTo(SamlRejectReason.INTERNAL_ERROR));
+                                .isNotEqualTo(RejectReason.SAML_INTERNAL_ERROR));
                 refused++;
             }
             assertThat(refused).isEqualTo(300);
@@ -490,8 +492,9 @@ class SamlResponseValidatorAttackTests {
             String encrypted = response().encryptFor(SP.certificate()).base64();
             accepted(encrypted, expectation().decryptionKeys(SP.privateKey()));
 
-            rejected(encrypted, expectation().decryptionKeys(OTHER_SP.privateKey()), SamlRejectReason.DECRYPTION_FAILED);
-            rejected(encrypted, expectation().decryptionKeys(), SamlRejectReason.DECRYPTION_FAILED);
+            rejected(encrypted, expectation().decryptionKeys(OTHER_SP.privateKey()),
+                    RejectReason.SAML_DECRYPTION_FAILED);
+            rejected(encrypted, expectation().decryptionKeys(), RejectReason.SAML_DECRYPTION_FAILED);
         }
 
         @Test
@@ -507,10 +510,10 @@ class SamlResponseValidatorAttackTests {
             TestSamlResponses.sign(outer, Signing.with(IDP));
             TestSamlResponses.encrypt(outer, SP.certificate(), org.apache.xml.security.encryption.XMLCipher.AES_256_GCM);
             // an unsigned Response gets one answer for every failure behind the encryption (no padding oracle)
-            rejected(encode(doc), expectation().decryptionKeys(SP.privateKey()), SamlRejectReason.DECRYPTION_FAILED);
+            rejected(encode(doc), expectation().decryptionKeys(SP.privateKey()), RejectReason.SAML_DECRYPTION_FAILED);
             // a signed Response cannot be altered, so the precise reason is safe to give
             TestSamlResponses.sign(doc.getDocumentElement(), Signing.with(IDP));
-            rejected(encode(doc), expectation().decryptionKeys(SP.privateKey()), SamlRejectReason.ASSERTION_COUNT);
+            rejected(encode(doc), expectation().decryptionKeys(SP.privateKey()), RejectReason.SAML_ASSERTION_COUNT);
         }
 
         @Test
@@ -520,10 +523,10 @@ class SamlResponseValidatorAttackTests {
             // an assertion signed by someone else, then encrypted: not "signature invalid" but the one answer
             KeyAndCertificate other = TestCertificates.valid("not-the-idp");
             rejected(response().signAssertion(Signing.with(other)).encryptFor(SP.certificate()).base64(),
-                    expectation().decryptionKeys(SP.privateKey()), SamlRejectReason.DECRYPTION_FAILED);
+                    expectation().decryptionKeys(SP.privateKey()), RejectReason.SAML_DECRYPTION_FAILED);
             rejected(response().encryptFor(SP.certificate()).base64(),
                     expectation().decryptionKeys(TestCertificates.valid("other-sp").privateKey()),
-                    SamlRejectReason.DECRYPTION_FAILED);
+                    RejectReason.SAML_DECRYPTION_FAILED);
         }
     }
 
@@ -534,7 +537,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().assertionIssuer("https://evil.example/idp").base64(), expectation(),
-                    SamlRejectReason.ISSUER_MISMATCH);
+                    RejectReason.SAML_ISSUER_MISMATCH);
         }
 
         @Test
@@ -542,7 +545,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().responseIssuer(null).base64(), expectation());
 
             rejected(response().responseIssuer("https://evil.example/idp").base64(), expectation(),
-                    SamlRejectReason.ISSUER_MISMATCH);
+                    RejectReason.SAML_ISSUER_MISMATCH);
         }
 
         @Test
@@ -550,7 +553,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().destination("https://other-sp.example/acs").base64(), expectation(),
-                    SamlRejectReason.DESTINATION_MISMATCH);
+                    RejectReason.SAML_DESTINATION_MISMATCH);
         }
 
         @Test
@@ -559,16 +562,16 @@ class SamlResponseValidatorAttackTests {
             accepted(response().signResponse(Signing.with(IDP)).base64(), expectation());
 
             rejected(response().destination(null).signResponse(Signing.with(IDP)).base64(), expectation(),
-                    SamlRejectReason.DESTINATION_MISSING);
+                    RejectReason.SAML_DESTINATION_MISSING);
         }
 
         @Test
         void emptyDestinationIsNotThisAcsUrl() {
             accepted(response().destination(null).base64(), expectation());
 
-            rejected(response().destination("").base64(), expectation(), SamlRejectReason.DESTINATION_MISMATCH);
+            rejected(response().destination("").base64(), expectation(), RejectReason.SAML_DESTINATION_MISMATCH);
             rejected(response().destination("").signResponse(Signing.with(IDP)).base64(), expectation(),
-                    SamlRejectReason.DESTINATION_MISMATCH);
+                    RejectReason.SAML_DESTINATION_MISMATCH);
         }
 
         @Test
@@ -576,9 +579,9 @@ class SamlResponseValidatorAttackTests {
             accepted(response().signResponse(Signing.with(IDP)).base64(), expectation());
 
             rejected(response().destination(TestSamlResponses.ACS_URL + "/").signResponse(Signing.with(IDP)).base64(),
-                    expectation(), SamlRejectReason.DESTINATION_MISMATCH);
+                    expectation(), RejectReason.SAML_DESTINATION_MISMATCH);
             rejected(response().destination(TestSamlResponses.ACS_URL.toUpperCase(java.util.Locale.ROOT))
-                    .signResponse(Signing.with(IDP)).base64(), expectation(), SamlRejectReason.DESTINATION_MISMATCH);
+                    .signResponse(Signing.with(IDP)).base64(), expectation(), RejectReason.SAML_DESTINATION_MISMATCH);
         }
 
         @Test
@@ -586,8 +589,8 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().recipient("https://other-sp.example/acs").base64(), expectation(),
-                    SamlRejectReason.RECIPIENT_MISMATCH);
-            rejected(response().recipient(null).base64(), expectation(), SamlRejectReason.RECIPIENT_MISMATCH);
+                    RejectReason.SAML_RECIPIENT_MISMATCH);
+            rejected(response().recipient(null).base64(), expectation(), RejectReason.SAML_RECIPIENT_MISMATCH);
         }
 
         @Test
@@ -595,9 +598,9 @@ class SamlResponseValidatorAttackTests {
             accepted(response().audiences("urn:other", TestSamlResponses.SP_ENTITY_ID).base64(), expectation());
 
             Rejected r = rejected(response().audiences("spn:00000000-1111-2222-3333-444444444444").base64(),
-                    expectation(), SamlRejectReason.AUDIENCE_MISMATCH);
+                    expectation(), RejectReason.SAML_AUDIENCE_MISMATCH);
             assertThat(r.detail()).contains("spn:00000000");
-            rejected(response().audiences().base64(), expectation(), SamlRejectReason.AUDIENCE_MISMATCH);
+            rejected(response().audiences().base64(), expectation(), RejectReason.SAML_AUDIENCE_MISMATCH);
         }
 
         @Test
@@ -605,11 +608,11 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().inResponseTo("_another-sign-in").base64(), expectation(),
-                    SamlRejectReason.IN_RESPONSE_TO_MISMATCH);
+                    RejectReason.SAML_IN_RESPONSE_TO_MISMATCH);
             rejected(response().subjectInResponseTo("_another-sign-in").base64(), expectation(),
-                    SamlRejectReason.IN_RESPONSE_TO_MISMATCH);
+                    RejectReason.SAML_IN_RESPONSE_TO_MISMATCH);
             rejected(response().responseInResponseTo(null).base64(), expectation(),
-                    SamlRejectReason.IN_RESPONSE_TO_MISMATCH);
+                    RejectReason.SAML_IN_RESPONSE_TO_MISMATCH);
         }
 
         @Test
@@ -617,7 +620,7 @@ class SamlResponseValidatorAttackTests {
             String unsolicited = TestSamlResponses.okta(IDP, null, now).base64();
             accepted(unsolicited, expectation().inResponseTo(null).allowIdpInitiated(true));
 
-            rejected(unsolicited, expectation().inResponseTo(null), SamlRejectReason.UNSOLICITED_REFUSED);
+            rejected(unsolicited, expectation().inResponseTo(null), RejectReason.SAML_UNSOLICITED_REFUSED);
         }
 
         @Test
@@ -626,9 +629,10 @@ class SamlResponseValidatorAttackTests {
                     expectation().inResponseTo(null).allowIdpInitiated(true));
 
             rejected(response().base64(), expectation().inResponseTo(null).allowIdpInitiated(true),
-                    SamlRejectReason.IN_RESPONSE_TO_MISMATCH);
+                    RejectReason.SAML_IN_RESPONSE_TO_MISMATCH);
             rejected(response().responseInResponseTo(null).base64(),
-                    expectation().inResponseTo(null).allowIdpInitiated(true), SamlRejectReason.IN_RESPONSE_TO_MISMATCH);
+                    expectation().inResponseTo(null).allowIdpInitiated(true),
+                            RejectReason.SAML_IN_RESPONSE_TO_MISMATCH);
         }
 
         @Test
@@ -636,7 +640,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().notBefore(now.plusSeconds(60)).base64(), expectation().clockSkewSeconds(60));
 
             rejected(response().notBefore(now.plusSeconds(61)).base64(), expectation().clockSkewSeconds(60),
-                    SamlRejectReason.NOT_YET_VALID);
+                    RejectReason.SAML_NOT_YET_VALID);
         }
 
         @Test
@@ -644,7 +648,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().notOnOrAfter(now.minusSeconds(59)).base64(), expectation().clockSkewSeconds(60));
 
             rejected(response().notOnOrAfter(now.minusSeconds(60)).base64(), expectation().clockSkewSeconds(60),
-                    SamlRejectReason.EXPIRED);
+                    RejectReason.SAML_EXPIRED);
         }
 
         @Test
@@ -652,8 +656,8 @@ class SamlResponseValidatorAttackTests {
             accepted(response().subjectNotOnOrAfter(now.minusSeconds(29)).base64(), expectation().clockSkewSeconds(30));
 
             rejected(response().subjectNotOnOrAfter(now.minusSeconds(30)).base64(), expectation().clockSkewSeconds(30),
-                    SamlRejectReason.EXPIRED);
-            rejected(response().subjectNotOnOrAfter(null).base64(), expectation(), SamlRejectReason.EXPIRED);
+                    RejectReason.SAML_EXPIRED);
+            rejected(response().subjectNotOnOrAfter(null).base64(), expectation(), RejectReason.SAML_EXPIRED);
         }
 
         @Test
@@ -661,7 +665,7 @@ class SamlResponseValidatorAttackTests {
             String response = response().base64();
             accepted(response, expectation());
 
-            rejected(response, expectation().now(now.plusSeconds(3600)), SamlRejectReason.EXPIRED);
+            rejected(response, expectation().now(now.plusSeconds(3600)), RejectReason.SAML_EXPIRED);
         }
 
         @Test
@@ -670,7 +674,7 @@ class SamlResponseValidatorAttackTests {
 
             Rejected r = rejected(response().status("urn:oasis:names:tc:SAML:2.0:status:Responder",
                             "urn:oasis:names:tc:SAML:2.0:status:RequestDenied").signResponse(Signing.with(IDP)).base64(),
-                    expectation(), SamlRejectReason.STATUS_NOT_SUCCESS);
+                    expectation(), RejectReason.SAML_STATUS_NOT_SUCCESS);
             assertThat(r.detail()).contains("urn:oasis:names:tc:SAML:2.0:status:Responder")
                     .contains("RequestDenied");
         }
@@ -679,7 +683,7 @@ class SamlResponseValidatorAttackTests {
         void noNameId() {
             accepted(response().base64(), expectation());
 
-            rejected(response().nameId(null, null).base64(), expectation(), SamlRejectReason.SUBJECT_MISSING);
+            rejected(response().nameId(null, null).base64(), expectation(), RejectReason.SAML_SUBJECT_MISSING);
         }
 
         @Test
@@ -690,14 +694,14 @@ class SamlResponseValidatorAttackTests {
             Element confirmation = TestSamlResponses.find(doc, SAML, "SubjectConfirmation");
             confirmation.getParentNode().removeChild(confirmation);
             TestSamlResponses.sign(TestSamlResponses.find(doc, SAML, "Assertion"), Signing.with(IDP));
-            rejected(encode(doc), expectation(), SamlRejectReason.SUBJECT_MISSING);
+            rejected(encode(doc), expectation(), RejectReason.SAML_SUBJECT_MISSING);
         }
 
         @Test
         void detailsNeverQuoteTheWholeResponse() {
             String longIssuer = "https://evil.example/" + "x".repeat(5000);
             Rejected r = rejected(response().assertionIssuer(longIssuer).base64(), expectation(),
-                    SamlRejectReason.ISSUER_MISMATCH);
+                    RejectReason.SAML_ISSUER_MISMATCH);
             assertThat(r.detail()).hasSizeLessThan(600).doesNotContain("<");
         }
     }
@@ -716,7 +720,7 @@ class SamlResponseValidatorAttackTests {
                     expectation().clockSkewSeconds(60));
 
             rejected(response().responseIssueInstant(now.plusSeconds(61)).signResponse(signed).base64(),
-                    expectation().clockSkewSeconds(60), SamlRejectReason.ISSUED_IN_FUTURE);
+                    expectation().clockSkewSeconds(60), RejectReason.SAML_ISSUED_IN_FUTURE);
         }
 
         @Test
@@ -724,7 +728,7 @@ class SamlResponseValidatorAttackTests {
             accepted(response().assertionIssueInstant(now.plusSeconds(60)).base64(), expectation().clockSkewSeconds(60));
 
             rejected(response().assertionIssueInstant(now.plusSeconds(61)).base64(), expectation().clockSkewSeconds(60),
-                    SamlRejectReason.ISSUED_IN_FUTURE);
+                    RejectReason.SAML_ISSUED_IN_FUTURE);
         }
 
         @Test
@@ -735,9 +739,9 @@ class SamlResponseValidatorAttackTests {
             accepted(response().assertionIssueInstant(sent.minusSeconds(60)).base64(), expected);
 
             rejected(response().assertionIssueInstant(sent.minusSeconds(61)).base64(), expected,
-                    SamlRejectReason.ISSUED_BEFORE_REQUEST);
+                    RejectReason.SAML_ISSUED_BEFORE_REQUEST);
             rejected(response().assertionIssueInstant(now.minus(java.time.Duration.ofDays(7))).base64(), expected,
-                    SamlRejectReason.ISSUED_BEFORE_REQUEST);
+                    RejectReason.SAML_ISSUED_BEFORE_REQUEST);
         }
 
         @Test
@@ -748,7 +752,7 @@ class SamlResponseValidatorAttackTests {
                     expected);
 
             rejected(response().responseIssueInstant(sent.minusSeconds(61)).signResponse(Signing.with(IDP)).base64(),
-                    expected, SamlRejectReason.ISSUED_BEFORE_REQUEST);
+                    expected, RejectReason.SAML_ISSUED_BEFORE_REQUEST);
         }
 
         @Test
@@ -759,9 +763,9 @@ class SamlResponseValidatorAttackTests {
             accepted(TestSamlResponses.okta(IDP, null, now).assertionIssueInstant(oldest).base64(), idpInitiated);
 
             rejected(TestSamlResponses.okta(IDP, null, now).assertionIssueInstant(oldest.minusSeconds(1)).base64(),
-                    idpInitiated, SamlRejectReason.ISSUED_TOO_LONG_AGO);
+                    idpInitiated, RejectReason.SAML_ISSUED_TOO_LONG_AGO);
             rejected(TestSamlResponses.okta(IDP, null, now).responseIssueInstant(oldest.minusSeconds(1))
-                    .signResponse(Signing.with(IDP)).base64(), idpInitiated, SamlRejectReason.ISSUED_TOO_LONG_AGO);
+                    .signResponse(Signing.with(IDP)).base64(), idpInitiated, RejectReason.SAML_ISSUED_TOO_LONG_AGO);
         }
 
         @Test
@@ -771,7 +775,7 @@ class SamlResponseValidatorAttackTests {
             Document doc = TestSamlResponses.parse(response().signAssertion(null).xml());
             TestSamlResponses.find(doc, SAML, "Assertion").removeAttribute("IssueInstant");
             TestSamlResponses.sign(TestSamlResponses.find(doc, SAML, "Assertion"), Signing.with(IDP));
-            rejected(encode(doc), expectation(), SamlRejectReason.MALFORMED);
+            rejected(encode(doc), expectation(), RejectReason.SAML_MALFORMED);
         }
 
         @Test
@@ -784,7 +788,7 @@ class SamlResponseValidatorAttackTests {
                 Element second = (Element) authn.cloneNode(true);
                 second.setAttribute("SessionIndex", "_other-session");
                 authn.getParentNode().insertBefore(second, authn.getNextSibling());
-            }), expectation(), SamlRejectReason.AUTHN_STATEMENT_COUNT);
+            }), expectation(), RejectReason.SAML_AUTHN_STATEMENT_COUNT);
         }
 
         @Test
@@ -795,16 +799,17 @@ class SamlResponseValidatorAttackTests {
             assertThat(merged.groups()).containsExactly("Everyone", "Engineering", "Admins");
 
             rejected(signedAfter(response().attribute("email", "alice@acme.example"),
-                    doc -> repeat(doc, "email", "ceo@acme.example")), expectation(), SamlRejectReason.ATTRIBUTE_REPEATED);
+                    doc -> repeat(doc, "email", "ceo@acme.example")), expectation(),
+                            RejectReason.SAML_ATTRIBUTE_REPEATED);
             rejected(signedAfter(response(), doc -> repeat(doc, "firstName", "Eve")), expectation(),
-                    SamlRejectReason.ATTRIBUTE_REPEATED);
+                    RejectReason.SAML_ATTRIBUTE_REPEATED);
             // in another AttributeStatement, and under another case of the name, just the same
             rejected(signedAfter(response(), doc -> {
                 Element statement = TestSamlResponses.find(doc, SAML, "AttributeStatement");
                 Element second = (Element) statement.cloneNode(false);
                 statement.getParentNode().appendChild(second);
                 second.appendChild(attribute(doc, "LASTNAME", "Mallory"));
-            }), expectation(), SamlRejectReason.ATTRIBUTE_REPEATED);
+            }), expectation(), RejectReason.SAML_ATTRIBUTE_REPEATED);
         }
 
         @Test
@@ -818,7 +823,7 @@ class SamlResponseValidatorAttackTests {
             accepted(signedAfter(response().attribute("department", "Sales"), doc -> { }),
                     expectation().mappers(department));
 
-            rejected(twice, expectation().mappers(department), SamlRejectReason.ATTRIBUTE_REPEATED);
+            rejected(twice, expectation().mappers(department), RejectReason.SAML_ATTRIBUTE_REPEATED);
         }
 
         @Test
@@ -826,9 +831,9 @@ class SamlResponseValidatorAttackTests {
             accepted(response().spNameQualifier(TestSamlResponses.SP_ENTITY_ID).base64(), expectation());
 
             rejected(response().spNameQualifier("https://other-sp.example/saml").base64(), expectation(),
-                    SamlRejectReason.NAME_ID_QUALIFIER_MISMATCH);
+                    RejectReason.SAML_NAME_ID_QUALIFIER_MISMATCH);
             rejected(response().spNameQualifier("").base64(), expectation(),
-                    SamlRejectReason.NAME_ID_QUALIFIER_MISMATCH);
+                    RejectReason.SAML_NAME_ID_QUALIFIER_MISMATCH);
         }
 
         @Test
@@ -837,9 +842,9 @@ class SamlResponseValidatorAttackTests {
             accepted(response().base64(), expectation());
 
             rejected(response().issuerFormat(TestSamlResponses.EMAIL_FORMAT).base64(), expectation(),
-                    SamlRejectReason.ISSUER_FORMAT_REFUSED);
+                    RejectReason.SAML_ISSUER_FORMAT_REFUSED);
             rejected(response().issuerFormat("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified")
-                    .signResponse(Signing.with(IDP)).base64(), expectation(), SamlRejectReason.ISSUER_FORMAT_REFUSED);
+                    .signResponse(Signing.with(IDP)).base64(), expectation(), RejectReason.SAML_ISSUER_FORMAT_REFUSED);
         }
 
         @Test
@@ -848,11 +853,12 @@ class SamlResponseValidatorAttackTests {
 
             for (String withComments : new String[] {EXCLUSIVE_WITH_COMMENTS, INCLUSIVE_WITH_COMMENTS}) {
                 rejected(response().signAssertion(Signing.with(IDP).canonicalization(withComments)).base64(),
-                        expectation(), SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+                        expectation(), RejectReason.SAML_CANONICALIZATION_WITH_COMMENTS);
                 rejected(response().signAssertion(Signing.with(IDP).referenceCanonicalization(withComments)).base64(),
-                        expectation(), SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+                        expectation(), RejectReason.SAML_CANONICALIZATION_WITH_COMMENTS);
                 rejected(response().signAssertion(null).signResponse(Signing.with(IDP).canonicalization(withComments))
-                        .base64(), expectation().wantAssertionsSigned(false), SamlRejectReason.CANONICALIZATION_WITH_COMMENTS);
+                        .base64(), expectation().wantAssertionsSigned(false),
+                                RejectReason.SAML_CANONICALIZATION_WITH_COMMENTS);
             }
         }
 
@@ -866,7 +872,7 @@ class SamlResponseValidatorAttackTests {
                     "alice@acme.example\u00a0", "alice\u0085@acme.example", "alice@acme.example\u200b",
                     "\u202ealice@acme.example", "alice\u2028@acme.example"}) {
                 rejected(response().nameId(padded, TestSamlResponses.EMAIL_FORMAT).base64(), expectation(),
-                        SamlRejectReason.NAME_ID_NOT_EXACT);
+                        RejectReason.SAML_NAME_ID_NOT_EXACT);
             }
         }
 
@@ -876,9 +882,9 @@ class SamlResponseValidatorAttackTests {
                     .contains("alice@acme.example");
 
             rejected(response().attribute("email", "alice@acme.example ").base64(), expectation(),
-                    SamlRejectReason.EMAIL_NOT_EXACT);
+                    RejectReason.SAML_EMAIL_NOT_EXACT);
             rejected(response().attribute("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-                    "\nceo@acme.example").base64(), expectation(), SamlRejectReason.EMAIL_NOT_EXACT);
+                    "\nceo@acme.example").base64(), expectation(), RejectReason.SAML_EMAIL_NOT_EXACT);
         }
 
         @Test
@@ -889,7 +895,7 @@ class SamlResponseValidatorAttackTests {
             accepted(padded, expectation());
             accepted(response().attribute("corpMail", "alice@acme.example").base64(), expectation().mappers(corpMail));
 
-            rejected(padded, expectation().mappers(corpMail), SamlRejectReason.EMAIL_NOT_EXACT);
+            rejected(padded, expectation().mappers(corpMail), RejectReason.SAML_EMAIL_NOT_EXACT);
         }
 
         /** The response with its assertion changed by {@code change} before the IdP signs it. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.crypto.FingerprintAlgorithm;
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.saml.SamlValidationResult.Accepted;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.TestCertificates;
 import io.gatehouse.testkit.TestSamlResponses;
 import io.gatehouse.testkit.TestSamlResponses.Signing;
@@ -205,6 +206,6 @@ class SamlResponseValidatorTest {
         SamlValidationResult noIssuer = validator.validate(TestSamlResponses.okta(IDP, REQUEST, now).issuer("").base64(),
                 noEntityId);
         assertThat(noIssuer).isInstanceOfSatisfying(SamlValidationResult.Rejected.class,
-                r -> assertThat(r.reason()).isEqualTo(SamlRejectReason.ISSUER_MISMATCH));
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.SAML_ISSUER_MISMATCH));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.crypto.KeyAndCertificate;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -168,7 +169,7 @@ abstract class SamlSignInTests extends ApiTest {
         // the same answer again: the attempt is finished
         Reply again = postAcs("okta", response("okta", started.requestId()).base64(), started.relayState());
         assertThat(again.status()).isEqualTo(403);
-        assertThat(again.text()).contains("signin.attempt_unknown").doesNotContain("alice");
+        assertThat(again.text()).contains(RejectReason.SIGNIN_ATTEMPT_UNKNOWN.code()).doesNotContain("alice");
     }
 
     @Test
@@ -177,8 +178,9 @@ abstract class SamlSignInTests extends ApiTest {
         Started second = startRedirect("okta");
         Reply r = postAcs("okta", response("okta", first.requestId()).base64(), second.relayState());
         assertThat(r.status()).isEqualTo(403);
-        assertThat(r.text()).contains("saml.in_response_to_mismatch");
-        assertThat(lastSignInEvent().at("/details/reason").asString()).isEqualTo("saml.in_response_to_mismatch");
+        assertThat(r.text()).contains(RejectReason.SAML_IN_RESPONSE_TO_MISMATCH.code());
+        assertThat(lastSignInEvent().at("/details/reason").asString())
+                .isEqualTo(RejectReason.SAML_IN_RESPONSE_TO_MISMATCH.code());
     }
 
     @Test
@@ -192,7 +194,11 @@ abstract class SamlSignInTests extends ApiTest {
         Reply r = postAcs("okta", response("okta", started.requestId())
                 .assertionIssueInstant(Instant.now().minusSeconds(600)).base64(), started.relayState());
         assertThat(r.status()).isEqualTo(403);
-        assertThat(lastSignInEvent().at("/details/reason").asString()).isEqualTo("saml.issued_before_request");
+        JsonNode event = lastSignInEvent();
+        assertThat(event.at("/details/reason").asString()).isEqualTo(RejectReason.SAML_ISSUED_BEFORE_REQUEST.code());
+        // a rule of Gatehouse's own, not of a specification: the event cites none
+        assertThat(RejectReason.SAML_ISSUED_BEFORE_REQUEST.spec()).isEmpty();
+        assertThat(event.at("/details").has("spec")).isFalse();
     }
 
     @Test
@@ -203,10 +209,17 @@ abstract class SamlSignInTests extends ApiTest {
         Reply r = postAcs("okta", response("okta", started.requestId()).audiences("https://someone-else.example")
                 .base64(), started.relayState());
         assertThat(r.status()).isEqualTo(303);
-        assertThat(r.header("Location")).startsWith("https://app.acme.example/sso-error?error=saml.audience_mismatch&trace_id=");
+        assertThat(r.header("Location")).startsWith("https://app.acme.example/sso-error?error="
+                + RejectReason.SAML_AUDIENCE_MISMATCH.code() + "&trace_id=");
         JsonNode event = lastSignInEvent();
         assertThat(event.get("type").asString()).isEqualTo("sign_in.failed");
         assertThat(event.at("/details/detail").asString()).contains("someone-else");
+        // the event explains the reason as the catalog does, with the rule's place in the specification
+        RejectReason reason = RejectReason.SAML_AUDIENCE_MISMATCH;
+        assertThat(event.at("/details/reason").asString()).isEqualTo(reason.code());
+        assertThat(event.at("/details/explanation").asString()).isEqualTo(reason.title());
+        assertThat(event.at("/details/hint").asString()).isEqualTo(reason.hint());
+        assertThat(event.at("/details/spec").asString()).isEqualTo(reason.spec().orElseThrow());
     }
 
     @Test
@@ -214,7 +227,7 @@ abstract class SamlSignInTests extends ApiTest {
         String unsolicited = response("okta", null).base64();
         Reply refused = postAcs("okta", unsolicited, null);
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.text()).contains("saml.unsolicited_refused");
+        assertThat(refused.text()).contains(RejectReason.SAML_UNSOLICITED_REFUSED.code());
 
         assertThat(api.patch("/api/orgs/" + org + "/identity-providers/okta", key,
                 ApiClient.parse("{\"saml\": {\"allow_idp_initiated\": true}}")).status()).isEqualTo(200);
@@ -222,7 +235,7 @@ abstract class SamlSignInTests extends ApiTest {
         assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
         Reply replayed = postAcs("okta", unsolicited, null);
         assertThat(replayed.status()).isEqualTo(403);
-        assertThat(replayed.text()).contains("saml.replayed");
+        assertThat(replayed.text()).contains(RejectReason.SAML_REPLAYED.code());
     }
 
     @Test
@@ -376,7 +389,7 @@ abstract class SamlSignInTests extends ApiTest {
         // the same answer twice answers nothing
         Reply again = postSlo("SAMLResponse", signedAnswer);
         assertThat(again.status()).isEqualTo(400);
-        assertThat(again.text()).contains("saml.in_response_to_mismatch");
+        assertThat(again.text()).contains(RejectReason.SAML_IN_RESPONSE_TO_MISMATCH.code());
     }
 
     @Test
@@ -415,12 +428,12 @@ abstract class SamlSignInTests extends ApiTest {
         Reply r = postSlo("SAMLRequest", Base64.getEncoder().encodeToString(
                 io.gatehouse.saml.internal.SamlBindings.serialize(unsigned)));
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.text()).contains("saml.signature_missing");
+        assertThat(r.text()).contains(RejectReason.SAML_SIGNATURE_MISSING.code());
         Document forged = io.gatehouse.saml.internal.LogoutXml.request("_l2", Instant.now(), sloUrl,
                 TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
         Reply f = postSlo("SAMLRequest", signedLogoutMessage(forged, TestCertificates.valid("attacker")));
         assertThat(f.status()).isEqualTo(400);
-        assertThat(f.text()).contains("saml.certificate_untrusted");
+        assertThat(f.text()).contains(RejectReason.SAML_CERTIFICATE_UNTRUSTED.code());
         Document twin = io.gatehouse.saml.internal.LogoutXml.request("_l3", Instant.now(), sloUrl,
                 TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(), Optional.empty());
         assertThat(postSlo("SAMLRequest", signedLogoutMessage(twin, IDP)).status()).isEqualTo(302);
@@ -428,7 +441,7 @@ abstract class SamlSignInTests extends ApiTest {
                 "https://other.example/slo", TestSamlResponses.IDP_ENTITY_ID, "alice@acme.example", Optional.empty(),
                 Optional.empty());
         assertThat(postSlo("SAMLRequest", signedLogoutMessage(elsewhere, IDP)).text())
-                .contains("saml.destination_mismatch");
+                .contains(RejectReason.SAML_DESTINATION_MISMATCH.code());
     }
 
     @Test
@@ -443,6 +456,6 @@ abstract class SamlSignInTests extends ApiTest {
         String tampered = query.replace("RelayState=rs", "RelayState=other");
         Reply r = api.get("/sso/" + org + "/okta/saml/slo?" + tampered, null);
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.text()).contains("saml.signature_invalid");
+        assertThat(r.text()).contains(RejectReason.SAML_SIGNATURE_INVALID.code());
     }
 }

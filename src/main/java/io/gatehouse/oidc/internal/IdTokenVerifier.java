@@ -21,7 +21,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.openid.connect.sdk.claims.AccessTokenHash;
 import io.gatehouse.crypto.Secret;
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,23 +81,23 @@ public final class IdTokenVerifier {
 
     public Outcome<VerifiedIdToken> verify(String idToken, Expectation e) {
         if (idToken.length() > MAX_ID_TOKEN_LENGTH) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_TOO_LARGE, "the ID token has " + idToken.length()
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_TOO_LARGE, "the ID token has " + idToken.length()
                     + " characters; at most " + MAX_ID_TOKEN_LENGTH + " are read");
         }
         JWT jwt;
         try {
             jwt = JWTParser.parse(idToken);
         } catch (java.text.ParseException ex) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_MALFORMED, "the ID token does not parse as a JWT");
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_MALFORMED, "the ID token does not parse as a JWT");
         }
         if (!(jwt instanceof SignedJWT signed)) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_ALG_REFUSED, jwt instanceof PlainJWT
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_ALG_REFUSED, jwt instanceof PlainJWT
                     ? "the ID token is unsigned (alg none)" : "encrypted ID tokens are not supported");
         }
         JWSHeader header = signed.getHeader();
         JWSAlgorithm alg = header.getAlgorithm();
         if (!SUPPORTED.contains(alg) || !alg.getName().equals(e.algorithm())) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_ALG_REFUSED, "the ID token is signed with "
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_ALG_REFUSED, "the ID token is signed with "
                     + printable(alg.getName()) + "; the configured algorithm is " + e.algorithm());
         }
         Outcome<Void> signature = JWSAlgorithm.Family.HMAC_SHA.contains(alg) ? verifyMac(signed, e)
@@ -109,29 +109,29 @@ public final class IdTokenVerifier {
         try {
             claims = signed.getJWTClaimsSet();
         } catch (java.text.ParseException ex) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_MALFORMED, "the ID token's claims do not parse");
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_MALFORMED, "the ID token's claims do not parse");
         }
         return checkClaims(claims, alg, header, e);
     }
 
     private Outcome<Void> verifyMac(SignedJWT signed, Expectation e) {
         if (e.clientSecret().isEmpty()) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_ALG_REFUSED,
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_ALG_REFUSED,
                     "an HMAC-signed ID token needs the client secret, and none is configured");
         }
         try {
             JWSVerifier verifier = new MACVerifier(e.clientSecret().get().value().getBytes(StandardCharsets.UTF_8));
             return signed.verify(verifier) ? Outcome.passed(null) : Outcome.refused(
-                    OidcRejectReason.ID_TOKEN_SIGNATURE_INVALID, "the HMAC does not verify with the client secret");
+                    RejectReason.OIDC_ID_TOKEN_SIGNATURE_INVALID, "the HMAC does not verify with the client secret");
         } catch (JOSEException ex) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_SIGNATURE_INVALID,
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_SIGNATURE_INVALID,
                     "the client secret cannot verify " + signed.getHeader().getAlgorithm() + " (too short?)");
         }
     }
 
     private Outcome<Void> verifyWithJwks(SignedJWT signed, JWSAlgorithm alg, Expectation e) {
         if (e.jwksUri().isEmpty()) {
-            return Outcome.refused(OidcRejectReason.JWKS_UNAVAILABLE, "no jwks_uri is configured or discovered");
+            return Outcome.refused(RejectReason.OIDC_JWKS_UNAVAILABLE, "no jwks_uri is configured or discovered");
         }
         URI uri = e.jwksUri().get();
         Outcome<JwksCache.ProviderKeys> held = jwks.keys(uri);
@@ -152,7 +152,7 @@ public final class IdTokenVerifier {
                 candidates = candidates(keys.keys(), signed.getHeader(), alg);
             }
             if (candidates.isEmpty()) {
-                return Outcome.refused(OidcRejectReason.ID_TOKEN_KEY_UNKNOWN, "no " + alg + " key"
+                return Outcome.refused(RejectReason.OIDC_ID_TOKEN_KEY_UNKNOWN, "no " + alg + " key"
                         + (kid == null ? "" : " with kid " + printable(kid)) + " in the JWKS at " + uri
                         + (again.isPresent() ? " (fetched again)" : " (not fetched again: a refetch happened within "
                         + JwksCache.REFETCH_INTERVAL.toSeconds() + " s)")
@@ -175,7 +175,7 @@ public final class IdTokenVerifier {
                 // a key that cannot verify this algorithm simply does not verify; the next one may
             }
         }
-        return Outcome.refused(OidcRejectReason.ID_TOKEN_SIGNATURE_INVALID, "the signature does not verify with the "
+        return Outcome.refused(RejectReason.OIDC_ID_TOKEN_SIGNATURE_INVALID, "the signature does not verify with the "
                 + (candidates.size() == 1 ? "key" : candidates.size() + " keys") + " the provider publishes"
                 + (kid == null ? "" : " for kid " + printable(kid)));
     }
@@ -201,69 +201,69 @@ public final class IdTokenVerifier {
         String expectedIssuer = e.issuer();
         if (expectedIssuer.contains(TENANT_PLACEHOLDER)) {
             if (tid == null || !TENANT.matcher(tid).matches()) {
-                return Outcome.refused(OidcRejectReason.ISS_MISMATCH,
+                return Outcome.refused(RejectReason.OIDC_ISS_MISMATCH,
                         "the issuer is a multi-tenant template, and the ID token carries no valid tid");
             }
             expectedIssuer = expectedIssuer.replace(TENANT_PLACEHOLDER, tid);
         }
         if (iss == null || !iss.equals(expectedIssuer)) {
-            return Outcome.refused(OidcRejectReason.ISS_MISMATCH, "the ID token's iss is "
+            return Outcome.refused(RejectReason.OIDC_ISS_MISMATCH, "the ID token's iss is "
                     + (iss == null ? "missing" : printable(iss)) + "; expected " + expectedIssuer);
         }
         if (e.requiredTenant().isPresent()
                 && (tid == null || !tid.toLowerCase(Locale.ROOT).equals(e.requiredTenant().get().toLowerCase(Locale.ROOT)))) {
-            return Outcome.refused(OidcRejectReason.TENANT_MISMATCH, "the ID token's tid is "
+            return Outcome.refused(RejectReason.OIDC_TENANT_MISMATCH, "the ID token's tid is "
                     + (tid == null ? "missing" : printable(tid)) + "; only tenant " + e.requiredTenant().get()
                     + " may sign in");
         }
         List<String> audience = claims.getAudience();
         if (audience == null || !audience.contains(e.clientId())) {
-            return Outcome.refused(OidcRejectReason.AUDIENCE_MISMATCH, "the ID token's aud is "
+            return Outcome.refused(RejectReason.OIDC_AUDIENCE_MISMATCH, "the ID token's aud is "
                     + (audience == null || audience.isEmpty() ? "missing" : printable(String.join(", ", audience)))
                     + "; expected " + e.clientId());
         }
         String azp = string(claims, "azp");
         if (audience.size() > 1 && azp == null) {
-            return Outcome.refused(OidcRejectReason.AZP_MISMATCH,
+            return Outcome.refused(RejectReason.OIDC_AZP_MISMATCH,
                     "the ID token has several audiences and no azp naming this client");
         }
         if (azp != null && !azp.equals(e.clientId())) {
-            return Outcome.refused(OidcRejectReason.AZP_MISMATCH, "the ID token's azp is " + printable(azp)
+            return Outcome.refused(RejectReason.OIDC_AZP_MISMATCH, "the ID token's azp is " + printable(azp)
                     + "; expected " + e.clientId());
         }
         Instant now = e.now();
         Date exp = claims.getExpirationTime();
         if (exp == null) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_MALFORMED, "the ID token has no exp");
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_MALFORMED, "the ID token has no exp");
         }
         if (now.isAfter(exp.toInstant().plus(e.clockSkew()))) {
-            return Outcome.refused(OidcRejectReason.EXPIRED, "the ID token expired at " + exp.toInstant()
+            return Outcome.refused(RejectReason.OIDC_EXPIRED, "the ID token expired at " + exp.toInstant()
                     + "; now is " + now + " (clock skew allowed: " + e.clockSkew().toSeconds() + " s)");
         }
         Date iat = claims.getIssueTime();
         if (iat == null) {
-            return Outcome.refused(OidcRejectReason.ID_TOKEN_MALFORMED, "the ID token has no iat");
+            return Outcome.refused(RejectReason.OIDC_ID_TOKEN_MALFORMED, "the ID token has no iat");
         }
         if (iat.toInstant().isAfter(now.plus(e.clockSkew()))) {
-            return Outcome.refused(OidcRejectReason.NOT_YET_VALID, "the ID token was issued at " + iat.toInstant()
+            return Outcome.refused(RejectReason.OIDC_NOT_YET_VALID, "the ID token was issued at " + iat.toInstant()
                     + ", in the future; now is " + now);
         }
         if (iat.toInstant().isBefore(e.attemptStartedAt().minus(e.clockSkew()))) {
             // a token minted before this sign-in began cannot be its answer, whatever its exp says
-            return Outcome.refused(OidcRejectReason.ISSUED_BEFORE_SIGN_IN, "the ID token was issued at "
+            return Outcome.refused(RejectReason.OIDC_ISSUED_BEFORE_SIGN_IN, "the ID token was issued at "
                     + iat.toInstant() + ", before this sign-in started at " + e.attemptStartedAt()
                     + " (clock skew allowed: " + e.clockSkew().toSeconds() + " s)");
         }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && nbf.toInstant().isAfter(now.plus(e.clockSkew()))) {
-            return Outcome.refused(OidcRejectReason.NOT_YET_VALID, "the ID token is not valid before "
+            return Outcome.refused(RejectReason.OIDC_NOT_YET_VALID, "the ID token is not valid before "
                     + nbf.toInstant() + "; now is " + now);
         }
         if (e.nonce().isPresent()) {
             String nonce = string(claims, "nonce");
             if (nonce == null || !MessageDigest.isEqual(nonce.getBytes(StandardCharsets.UTF_8),
                     e.nonce().get().getBytes(StandardCharsets.UTF_8))) {
-                return Outcome.refused(OidcRejectReason.NONCE_MISMATCH, nonce == null ? "the ID token has no nonce"
+                return Outcome.refused(RejectReason.OIDC_NONCE_MISMATCH, nonce == null ? "the ID token has no nonce"
                         : "the ID token's nonce is not this sign-in's");
             }
         }
@@ -273,18 +273,18 @@ public final class IdTokenVerifier {
             AccessTokenHash expected = AccessTokenHash.compute(new BearerAccessToken(e.accessToken().get()), alg, curve);
             if (expected == null || !MessageDigest.isEqual(expected.getValue().getBytes(StandardCharsets.US_ASCII),
                     atHash.getBytes(StandardCharsets.UTF_8))) {
-                return Outcome.refused(OidcRejectReason.AT_HASH_MISMATCH,
+                return Outcome.refused(RejectReason.OIDC_AT_HASH_MISMATCH,
                         "the ID token's at_hash does not match the access token");
             }
         }
         String sub = claims.getSubject();
         if (sub == null || sub.isBlank()) {
-            return Outcome.refused(OidcRejectReason.SUBJECT_MISSING, "the ID token has no sub");
+            return Outcome.refused(RejectReason.OIDC_SUBJECT_MISSING, "the ID token has no sub");
         }
         if (e.hostedDomain().isPresent()) {
             String hd = string(claims, "hd");
             if (hd == null || !hd.equalsIgnoreCase(e.hostedDomain().get())) {
-                return Outcome.refused(OidcRejectReason.HOSTED_DOMAIN_MISMATCH, "the ID token's hd is "
+                return Outcome.refused(RejectReason.OIDC_HOSTED_DOMAIN_MISMATCH, "the ID token's hd is "
                         + (hd == null ? "missing" : printable(hd)) + "; expected " + e.hostedDomain().get());
             }
         }

@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.gatehouse.metadata.FetchException;
 import io.gatehouse.metadata.FetchedDocument;
 import io.gatehouse.metadata.SafeFetcher;
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,14 +131,15 @@ public final class JwksCache {
         try {
             doc = fetcher.fetch(jwksUri, "application/jwk-set+json, application/json");
         } catch (FetchException e) {
-            return Outcome.refused(OidcRejectReason.JWKS_UNAVAILABLE, "the JWKS at " + jwksUri + " could not be fetched: "
+            return Outcome.refused(RejectReason.OIDC_JWKS_UNAVAILABLE,
+                    "the JWKS at " + jwksUri + " could not be fetched: "
                     + e.reason().code() + " (" + e.getMessage() + ")");
         }
         JwksDocument read;
         try {
             read = JwksDocument.parse(doc.body());
         } catch (java.text.ParseException e) {
-            return Outcome.refused(OidcRejectReason.JWKS_UNAVAILABLE, "the document at " + jwksUri
+            return Outcome.refused(RejectReason.OIDC_JWKS_UNAVAILABLE, "the document at " + jwksUri
                     + " is not a JSON Web Key Set");
         }
         List<JWK> keys = new ArrayList<>(read.usable());
@@ -158,7 +159,7 @@ public final class JwksCache {
         }
         if (read.usable().isEmpty()) {
             // nothing readable at all is a broken answer, not a provider that revoked every key
-            return Outcome.refused(OidcRejectReason.JWKS_UNAVAILABLE, "the JWKS at " + jwksUri
+            return Outcome.refused(RejectReason.OIDC_JWKS_UNAVAILABLE, "the JWKS at " + jwksUri
                     + " has no usable RSA or EC public key" + (read.unreadable().isEmpty() ? ""
                     : " (" + read.unreadable().size() + " entries could not be read)"));
         }

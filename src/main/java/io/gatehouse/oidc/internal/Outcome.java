@@ -1,6 +1,6 @@
 package io.gatehouse.oidc.internal;
 
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.util.Objects;
 
 /** The result of one step of an OIDC sign-in: a value to go on with, or the refusal that ends it. */
@@ -11,7 +11,7 @@ public sealed interface Outcome<T> {
     }
 
     /** The step refused; the detail is for the admin (events) and never quotes a token or a secret. */
-    record Refused<T>(OidcRejectReason reason, String detail) implements Outcome<T> {
+    record Refused<T>(RejectReason reason, String detail) implements Outcome<T> {
         public Refused {
             Objects.requireNonNull(reason, "reason");
             detail = detail == null ? "" : detail;
@@ -27,7 +27,7 @@ public sealed interface Outcome<T> {
         return new Passed<>(value);
     }
 
-    static <T> Refused<T> refused(OidcRejectReason reason, String detail) {
+    static <T> Refused<T> refused(RejectReason reason, String detail) {
         return new Refused<>(reason, detail);
     }
 }

@@ -26,7 +26,7 @@ import io.gatehouse.crypto.Secret;
 import io.gatehouse.metadata.FetchException;
 import io.gatehouse.metadata.FetchedDocument;
 import io.gatehouse.metadata.SafeFetcher;
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -97,7 +97,7 @@ public final class TokenClient {
             ClientAuthentication auth = authentication(credential, client, endpoint);
             request = auth == null ? new TokenRequest(endpoint, client, grant) : new TokenRequest(endpoint, auth, grant);
         } catch (JOSEException e) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED,
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED,
                     "the client assertion could not be signed (" + e.getClass().getSimpleName() + ")");
         }
         HTTPRequest http = request.toHTTPRequest();
@@ -115,7 +115,7 @@ public final class TokenClient {
             answer = fetcher.post(endpoint, "application/json", headers, "application/x-www-form-urlencoded",
                     http.getBody().getBytes(StandardCharsets.UTF_8), tls);
         } catch (FetchException e) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, "the token endpoint could not be reached: "
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED, "the token endpoint could not be reached: "
                     + e.reason().code() + " (" + e.getMessage() + ")");
         }
         HTTPResponse response = new HTTPResponse(answer.status());
@@ -124,7 +124,7 @@ public final class TokenClient {
                 response.setContentType(answer.contentType());
             }
         } catch (ParseException e) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, "the token endpoint answered HTTP "
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED, "the token endpoint answered HTTP "
                     + answer.status() + " with an invalid content type");
         }
         response.setBody(new String(answer.body(), StandardCharsets.UTF_8));
@@ -132,14 +132,14 @@ public final class TokenClient {
         try {
             parsed = OIDCTokenResponseParser.parse(response);
         } catch (ParseException e) {
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, "the token endpoint answered HTTP "
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED, "the token endpoint answered HTTP "
                     + answer.status() + " with something that is not a token response");
         }
         if (parsed instanceof TokenErrorResponse error) {
             String errorCode = error.getErrorObject() == null || error.getErrorObject().getCode() == null ? "unknown"
                     : error.getErrorObject().getCode();
             String description = error.getErrorObject() == null ? null : error.getErrorObject().getDescription();
-            return Outcome.refused(OidcRejectReason.TOKEN_REQUEST_FAILED, "the token endpoint answered HTTP "
+            return Outcome.refused(RejectReason.OIDC_TOKEN_REQUEST_FAILED, "the token endpoint answered HTTP "
                     + answer.status() + " " + printable(errorCode)
                     + (description == null ? "" : ": " + printable(description)));
         }

@@ -5,7 +5,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import io.gatehouse.metadata.FetchException;
 import io.gatehouse.metadata.FetchedDocument;
 import io.gatehouse.metadata.SafeFetcher;
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class UserinfoClient {
         try {
             return Outcome.passed(JSONObjectUtils.parse(((Outcome.Passed<String>) body).value()));
         } catch (java.text.ParseException e) {
-            return Outcome.refused(OidcRejectReason.USERINFO_FAILED, "the userinfo answer from " + endpoint
+            return Outcome.refused(RejectReason.OIDC_USERINFO_FAILED, "the userinfo answer from " + endpoint
                     + " is not a JSON object (signed or encrypted userinfo is not supported)");
         }
     }
@@ -57,11 +57,11 @@ public final class UserinfoClient {
         try {
             doc = fetcher.get(endpoint, "application/json", Map.of("Authorization", "Bearer " + accessToken));
         } catch (FetchException e) {
-            return Outcome.refused(OidcRejectReason.USERINFO_FAILED, endpoint + " could not be reached: "
+            return Outcome.refused(RejectReason.OIDC_USERINFO_FAILED, endpoint + " could not be reached: "
                     + e.reason().code() + " (" + e.getMessage() + ")");
         }
         if (doc.status() != 200) {
-            return Outcome.refused(OidcRejectReason.USERINFO_FAILED, endpoint + " answered HTTP " + doc.status());
+            return Outcome.refused(RejectReason.OIDC_USERINFO_FAILED, endpoint + " answered HTTP " + doc.status());
         }
         return Outcome.passed(new String(doc.body(), StandardCharsets.UTF_8));
     }

@@ -3,8 +3,8 @@ package io.gatehouse.saml.internal;
 import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 
 import io.gatehouse.saml.SamlExpectation;
-import io.gatehouse.saml.SamlRejectReason;
 import io.gatehouse.saml.SamlValidationResult.Rejected;
+import io.gatehouse.signin.RejectReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,12 +26,12 @@ public final class AssertionChecks {
         String issuer = element.map(SamlDom::text).orElse("");
         if (expected.idpEntityId().isEmpty()) {
             // no entity ID configured: the pinned certificate authenticates the IdP, but an Issuer is still required
-            return issuer.isBlank() ? Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH,
+            return issuer.isBlank() ? Optional.of(new Rejected(RejectReason.SAML_ISSUER_MISMATCH,
                     "the Assertion has no Issuer")) : Optional.empty();
         }
         String wanted = expected.idpEntityId().get();
         return issuer.equals(wanted) ? Optional.empty()
-                : Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the Assertion issuer "
+                : Optional.of(new Rejected(RejectReason.SAML_ISSUER_MISMATCH, "the Assertion issuer "
                         + SamlDom.quote(issuer) + " is not " + SamlDom.quote(wanted)));
     }
 
@@ -44,7 +44,7 @@ public final class AssertionChecks {
         List<Element> bearers = subject.map(s -> SamlDom.children(s, ASSERTION, "SubjectConfirmation")).orElse(List.of())
                 .stream().filter(c -> SamlDom.BEARER.equals(c.getAttributeNS(null, "Method"))).toList();
         if (bearers.isEmpty()) {
-            return Checked.failed(SamlRejectReason.SUBJECT_MISSING, subject.isEmpty() ? "the Assertion has no Subject"
+            return Checked.failed(RejectReason.SAML_SUBJECT_MISSING, subject.isEmpty() ? "the Assertion has no Subject"
                     : "the Subject has no bearer SubjectConfirmation");
         }
         Checked<Instant> first = null;
@@ -61,13 +61,13 @@ public final class AssertionChecks {
     private static Checked<Instant> confirmation(Element bearer, SamlExpectation expected) {
         List<Element> data = SamlDom.children(bearer, ASSERTION, "SubjectConfirmationData");
         if (data.size() != 1) {
-            return Checked.failed(SamlRejectReason.RECIPIENT_MISMATCH,
+            return Checked.failed(RejectReason.SAML_RECIPIENT_MISMATCH,
                     "the bearer SubjectConfirmation needs exactly one SubjectConfirmationData");
         }
         Element d = data.getFirst();
         Optional<String> recipient = SamlDom.attribute(d, "Recipient");
         if (!recipient.filter(expected.acsUrl()::equals).isPresent()) {
-            return Checked.failed(SamlRejectReason.RECIPIENT_MISMATCH, "the bearer confirmation's Recipient is "
+            return Checked.failed(RejectReason.SAML_RECIPIENT_MISMATCH, "the bearer confirmation's Recipient is "
                     + recipient.map(SamlDom::quote).orElse("missing") + ", not " + SamlDom.quote(expected.acsUrl()));
         }
         Duration skew = Duration.ofSeconds(expected.clockSkewSeconds());
@@ -75,24 +75,24 @@ public final class AssertionChecks {
         if (notBeforeText.isPresent()) {
             Optional<Instant> notBefore = Times.parse(notBeforeText.get());
             if (notBefore.isEmpty()) {
-                return Checked.failed(SamlRejectReason.MALFORMED, "SubjectConfirmationData NotBefore is not a time");
+                return Checked.failed(RejectReason.SAML_MALFORMED, "SubjectConfirmationData NotBefore is not a time");
             }
             if (Times.notYetValid(notBefore.get(), expected.now(), skew)) {
-                return Checked.failed(SamlRejectReason.NOT_YET_VALID, window("bearer confirmation NotBefore",
+                return Checked.failed(RejectReason.SAML_NOT_YET_VALID, window("bearer confirmation NotBefore",
                         notBefore.get(), expected));
             }
         }
         Optional<String> notOnOrAfterText = SamlDom.attribute(d, "NotOnOrAfter");
         if (notOnOrAfterText.isEmpty()) {
-            return Checked.failed(SamlRejectReason.EXPIRED,
+            return Checked.failed(RejectReason.SAML_EXPIRED,
                     "the bearer confirmation has no NotOnOrAfter, which Web SSO requires");
         }
         Optional<Instant> notOnOrAfter = Times.parse(notOnOrAfterText.get());
         if (notOnOrAfter.isEmpty()) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "SubjectConfirmationData NotOnOrAfter is not a time");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "SubjectConfirmationData NotOnOrAfter is not a time");
         }
         if (Times.expired(notOnOrAfter.get(), expected.now(), skew)) {
-            return Checked.failed(SamlRejectReason.EXPIRED, window("bearer confirmation NotOnOrAfter",
+            return Checked.failed(RejectReason.SAML_EXPIRED, window("bearer confirmation NotOnOrAfter",
                     notOnOrAfter.get(), expected));
         }
         Optional<Rejected> answer = ResponseChecks.inResponseTo("bearer confirmation",
@@ -114,10 +114,10 @@ public final class AssertionChecks {
         if (notBeforeText.isPresent()) {
             Optional<Instant> notBefore = Times.parse(notBeforeText.get());
             if (notBefore.isEmpty()) {
-                return Checked.failed(SamlRejectReason.MALFORMED, "Conditions NotBefore is not a time");
+                return Checked.failed(RejectReason.SAML_MALFORMED, "Conditions NotBefore is not a time");
             }
             if (Times.notYetValid(notBefore.get(), expected.now(), skew)) {
-                return Checked.failed(SamlRejectReason.NOT_YET_VALID, window("Conditions NotBefore", notBefore.get(),
+                return Checked.failed(RejectReason.SAML_NOT_YET_VALID, window("Conditions NotBefore", notBefore.get(),
                         expected));
             }
         }
@@ -127,10 +127,10 @@ public final class AssertionChecks {
         }
         Optional<Instant> notOnOrAfter = Times.parse(notOnOrAfterText.get());
         if (notOnOrAfter.isEmpty()) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "Conditions NotOnOrAfter is not a time");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "Conditions NotOnOrAfter is not a time");
         }
         if (Times.expired(notOnOrAfter.get(), expected.now(), skew)) {
-            return Checked.failed(SamlRejectReason.EXPIRED, window("Conditions NotOnOrAfter", notOnOrAfter.get(),
+            return Checked.failed(RejectReason.SAML_EXPIRED, window("Conditions NotOnOrAfter", notOnOrAfter.get(),
                     expected));
         }
         return Checked.passed(notOnOrAfter);
@@ -141,7 +141,7 @@ public final class AssertionChecks {
         List<Element> restrictions = SamlDom.child(assertion, ASSERTION, "Conditions")
                 .map(c -> SamlDom.children(c, ASSERTION, "AudienceRestriction")).orElse(List.of());
         if (restrictions.isEmpty()) {
-            return Optional.of(new Rejected(SamlRejectReason.AUDIENCE_MISMATCH,
+            return Optional.of(new Rejected(RejectReason.SAML_AUDIENCE_MISMATCH,
                     "the Assertion has no AudienceRestriction; " + SamlDom.quote(expected.spEntityId())
                             + " is required"));
         }
@@ -149,7 +149,7 @@ public final class AssertionChecks {
             List<String> audiences = new ArrayList<>();
             SamlDom.children(restriction, ASSERTION, "Audience").forEach(a -> audiences.add(SamlDom.text(a)));
             if (!audiences.contains(expected.spEntityId())) {
-                return Optional.of(new Rejected(SamlRejectReason.AUDIENCE_MISMATCH, "the Assertion is for "
+                return Optional.of(new Rejected(RejectReason.SAML_AUDIENCE_MISMATCH, "the Assertion is for "
                         + audiences.stream().limit(5).map(SamlDom::quote).toList() + ", not "
                         + SamlDom.quote(expected.spEntityId())));
             }

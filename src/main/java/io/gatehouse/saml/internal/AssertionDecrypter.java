@@ -4,7 +4,7 @@ import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 import static io.gatehouse.saml.internal.SamlDom.DSIG;
 import static io.gatehouse.saml.internal.SamlDom.XENC;
 
-import io.gatehouse.saml.SamlRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.security.Key;
 import java.security.PrivateKey;
 import java.util.ArrayList;
@@ -34,19 +34,19 @@ public final class AssertionDecrypter {
     /** The decrypted Assertion, now the only element child of the EncryptedAssertion (besides its keys). */
     public static Checked<Element> decrypt(Element encryptedAssertion, List<PrivateKey> keys) {
         if (keys.isEmpty()) {
-            return Checked.failed(SamlRejectReason.DECRYPTION_FAILED,
+            return Checked.failed(RejectReason.SAML_DECRYPTION_FAILED,
                     "the assertion is encrypted but no SP decryption key is configured");
         }
         List<Element> encryptedData = SamlDom.children(encryptedAssertion, XENC, "EncryptedData");
         if (encryptedData.size() != 1) {
-            return Checked.failed(SamlRejectReason.DECRYPTION_FAILED,
+            return Checked.failed(RejectReason.SAML_DECRYPTION_FAILED,
                     "the EncryptedAssertion must hold exactly one EncryptedData");
         }
         Element data = encryptedData.getFirst();
         String contentCipher = SamlDom.child(data, XENC, "EncryptionMethod")
                 .map(m -> m.getAttributeNS(null, "Algorithm")).orElse("");
         if (!CONTENT_CIPHERS.contains(contentCipher)) {
-            return Checked.failed(SamlRejectReason.DECRYPTION_FAILED, "the content encryption algorithm "
+            return Checked.failed(RejectReason.SAML_DECRYPTION_FAILED, "the content encryption algorithm "
                     + SamlDom.quote(contentCipher) + " is refused; AES-GCM or AES-CBC is required");
         }
         List<Element> encryptedKeys = new ArrayList<>();
@@ -56,14 +56,14 @@ public final class AssertionDecrypter {
         List<Element> usable = encryptedKeys.stream().filter(k -> KEY_TRANSPORTS.contains(SamlDom.child(k, XENC,
                 "EncryptionMethod").map(m -> m.getAttributeNS(null, "Algorithm")).orElse(""))).toList();
         if (usable.isEmpty()) {
-            return Checked.failed(SamlRejectReason.DECRYPTION_FAILED, encryptedKeys.isEmpty()
+            return Checked.failed(RejectReason.SAML_DECRYPTION_FAILED, encryptedKeys.isEmpty()
                     ? "the encrypted assertion carries no EncryptedKey"
                     : "the key transport algorithm is refused; RSA-OAEP is required");
         }
         Document document = encryptedAssertion.getOwnerDocument();
         Optional<Key> contentKey = unwrap(document, usable, keys, contentCipher);
         if (contentKey.isEmpty()) {
-            return Checked.failed(SamlRejectReason.DECRYPTION_FAILED,
+            return Checked.failed(RejectReason.SAML_DECRYPTION_FAILED,
                     "none of the SP decryption keys opens the assertion (encrypted for another certificate?)");
         }
         try {
@@ -73,12 +73,13 @@ public final class AssertionDecrypter {
             cipher.doFinal(document, data);
         } catch (Exception e) {
             // Santuario declares Exception; the cause (a bad tag, bad padding) is not worth more detail
-            return Checked.failed(SamlRejectReason.DECRYPTION_FAILED, "the encrypted assertion content does not decrypt");
+            return Checked.failed(RejectReason.SAML_DECRYPTION_FAILED,
+                    "the encrypted assertion content does not decrypt");
         }
         List<Element> content = SamlDom.childElements(encryptedAssertion).stream()
                 .filter(e -> !SamlDom.is(e, XENC, "EncryptedKey")).toList();
         if (content.size() != 1 || !SamlDom.is(content.getFirst(), ASSERTION, "Assertion")) {
-            return Checked.failed(SamlRejectReason.ASSERTION_COUNT,
+            return Checked.failed(RejectReason.SAML_ASSERTION_COUNT,
                     "the encrypted assertion does not decrypt to exactly one Assertion");
         }
         return Checked.passed(content.getFirst());

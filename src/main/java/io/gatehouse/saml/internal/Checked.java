@@ -1,7 +1,7 @@
 package io.gatehouse.saml.internal;
 
-import io.gatehouse.saml.SamlRejectReason;
 import io.gatehouse.saml.SamlValidationResult.Rejected;
+import io.gatehouse.signin.RejectReason;
 
 /** The outcome of one validation step: a value to go on with, or the refusal that ends validation. */
 public sealed interface Checked<T> {
@@ -22,7 +22,7 @@ public sealed interface Checked<T> {
         return new Passed<>(value);
     }
 
-    static <T> Failed<T> failed(SamlRejectReason reason, String detail) {
+    static <T> Failed<T> failed(RejectReason reason, String detail) {
         return new Failed<>(new Rejected(reason, detail));
     }
 }

@@ -5,7 +5,7 @@ import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 import io.gatehouse.saml.SamlExpectation;
 import io.gatehouse.saml.SamlIdentity;
 import io.gatehouse.saml.SamlExpectation.ReadAttributes;
-import io.gatehouse.saml.SamlRejectReason;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.xml.SecureXml;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,37 +46,37 @@ public final class IdentityReader {
         // the subject is exactly what the IdP signed: never trimmed, never folded
         String nameId = nameIdElement.map(SecureXml::fullText).orElse("");
         if (nameId.isEmpty()) {
-            return Checked.failed(SamlRejectReason.SUBJECT_MISSING, nameIdElement.isEmpty()
+            return Checked.failed(RejectReason.SAML_SUBJECT_MISSING, nameIdElement.isEmpty()
                     ? "the Subject has no NameID (encrypted NameIDs are not supported)" : "the NameID is empty");
         }
         if (!exact(nameId)) {
-            return Checked.failed(SamlRejectReason.NAME_ID_NOT_EXACT, "the NameID " + SamlDom.quote(nameId)
+            return Checked.failed(RejectReason.SAML_NAME_ID_NOT_EXACT, "the NameID " + SamlDom.quote(nameId)
                     + " has leading or trailing whitespace or control characters");
         }
         Element nameIdFound = nameIdElement.get();
         if (nameIdFound.hasAttributeNS(null, "SPNameQualifier")
                 && !nameIdFound.getAttributeNS(null, "SPNameQualifier").equals(expected.spEntityId())) {
-            return Checked.failed(SamlRejectReason.NAME_ID_QUALIFIER_MISMATCH, "the NameID's SPNameQualifier is "
+            return Checked.failed(RejectReason.SAML_NAME_ID_QUALIFIER_MISMATCH, "the NameID's SPNameQualifier is "
                     + SamlDom.quote(nameIdFound.getAttributeNS(null, "SPNameQualifier")) + ", not "
                     + SamlDom.quote(expected.spEntityId()));
         }
         String format = SamlDom.attribute(nameIdFound, "Format").orElse(UNSPECIFIED);
         Optional<Element> authn = SamlDom.child(assertion, ASSERTION, "AuthnStatement");
         if (authn.isEmpty()) {
-            return Checked.failed(SamlRejectReason.AUTHN_STATEMENT_MISSING, "the Assertion has no AuthnStatement");
+            return Checked.failed(RejectReason.SAML_AUTHN_STATEMENT_MISSING, "the Assertion has no AuthnStatement");
         }
         Optional<Instant> authnInstant = SamlDom.attribute(authn.get(), "AuthnInstant").flatMap(Times::parse);
         if (authnInstant.isEmpty()) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "the AuthnStatement has no valid AuthnInstant");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "the AuthnStatement has no valid AuthnInstant");
         }
         Optional<String> sessionEnd = SamlDom.attribute(authn.get(), "SessionNotOnOrAfter");
         if (sessionEnd.isPresent()) {
             Optional<Instant> end = Times.parse(sessionEnd.get());
             if (end.isEmpty()) {
-                return Checked.failed(SamlRejectReason.MALFORMED, "SessionNotOnOrAfter is not a time");
+                return Checked.failed(RejectReason.SAML_MALFORMED, "SessionNotOnOrAfter is not a time");
             }
             if (Times.expired(end.get(), expected.now(), Duration.ofSeconds(expected.clockSkewSeconds()))) {
-                return Checked.failed(SamlRejectReason.EXPIRED, "the IdP session ended at " + end.get());
+                return Checked.failed(RejectReason.SAML_EXPIRED, "the IdP session ended at " + end.get());
             }
         }
         Map<String, List<String>> attributes;
@@ -110,7 +110,7 @@ public final class IdentityReader {
                 }
                 String lower = name.get().toLowerCase(Locale.ROOT);
                 if (!seen.add(lower) && (read.singleValued().contains(lower) || SINGLE_VALUED.contains(lower))) {
-                    return Checked.failed(SamlRejectReason.ATTRIBUTE_REPEATED, "the attribute "
+                    return Checked.failed(RejectReason.SAML_ATTRIBUTE_REPEATED, "the attribute "
                             + SamlDom.quote(name.get()) + " appears more than once");
                 }
                 boolean email = read.email().contains(lower) || EMAIL_LOWER_CASE.contains(lower);
@@ -122,7 +122,7 @@ public final class IdentityReader {
                     }
                     String text = SecureXml.fullText(value);
                     if (email && !exact(text)) {
-                        return Checked.failed(SamlRejectReason.EMAIL_NOT_EXACT, "the " + SamlDom.quote(name.get())
+                        return Checked.failed(RejectReason.SAML_EMAIL_NOT_EXACT, "the " + SamlDom.quote(name.get())
                                 + " value " + SamlDom.quote(text)
                                 + " has leading or trailing whitespace or control characters");
                     }

@@ -4,8 +4,8 @@ import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 import static io.gatehouse.saml.internal.SamlDom.PROTOCOL;
 
 import io.gatehouse.saml.SamlExpectation;
-import io.gatehouse.saml.SamlRejectReason;
 import io.gatehouse.saml.SamlValidationResult.Rejected;
+import io.gatehouse.signin.RejectReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,7 +28,7 @@ public final class ResponseChecks {
         }
         String second = code.flatMap(c -> SamlDom.child(c, PROTOCOL, "StatusCode"))
                 .map(c -> ", " + SamlDom.quote(c.getAttributeNS(null, "Value"))).orElse("");
-        return Optional.of(new Rejected(SamlRejectReason.STATUS_NOT_SUCCESS,
+        return Optional.of(new Rejected(RejectReason.SAML_STATUS_NOT_SUCCESS,
                 "status " + SamlDom.quote(value) + second));
     }
 
@@ -40,7 +40,7 @@ public final class ResponseChecks {
         }
         return element.map(SamlDom::text)
                 .filter(issuer -> expected.idpEntityId().filter(e -> !issuer.equals(e)).isPresent())
-                .map(issuer -> new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the Response issuer "
+                .map(issuer -> new Rejected(RejectReason.SAML_ISSUER_MISMATCH, "the Response issuer "
                         + SamlDom.quote(issuer) + " is not " + SamlDom.quote(expected.idpEntityId().orElseThrow())));
     }
 
@@ -56,7 +56,7 @@ public final class ResponseChecks {
         }
         Optional<String> issuer = element.map(SamlDom::text);
         return issuer.filter(idpEntityId.get()::equals).isPresent() ? Optional.empty()
-                : Optional.of(new Rejected(SamlRejectReason.ISSUER_MISMATCH, "the " + what + " issuer "
+                : Optional.of(new Rejected(RejectReason.SAML_ISSUER_MISMATCH, "the " + what + " issuer "
                         + issuer.map(SamlDom::quote).orElse("(none)") + " is not " + SamlDom.quote(idpEntityId.get())));
     }
 
@@ -67,7 +67,7 @@ public final class ResponseChecks {
         }
         String format = issuer.getAttributeNS(null, "Format");
         return format.equals(ENTITY_FORMAT) ? Optional.empty()
-                : Optional.of(new Rejected(SamlRejectReason.ISSUER_FORMAT_REFUSED, "the " + where
+                : Optional.of(new Rejected(RejectReason.SAML_ISSUER_FORMAT_REFUSED, "the " + where
                         + " Issuer's Format is " + SamlDom.quote(format) + ", not " + SamlDom.quote(ENTITY_FORMAT)));
     }
 
@@ -77,12 +77,12 @@ public final class ResponseChecks {
      */
     public static Optional<Rejected> destination(Element message, String what, boolean signed, String endpoint) {
         if (!message.hasAttributeNS(null, "Destination")) {
-            return signed ? Optional.of(new Rejected(SamlRejectReason.DESTINATION_MISSING,
+            return signed ? Optional.of(new Rejected(RejectReason.SAML_DESTINATION_MISSING,
                     "the signed " + what + " has no Destination")) : Optional.empty();
         }
         String destination = message.getAttributeNS(null, "Destination");
         return destination.equals(endpoint) ? Optional.empty()
-                : Optional.of(new Rejected(SamlRejectReason.DESTINATION_MISMATCH, "the " + what + " is addressed to "
+                : Optional.of(new Rejected(RejectReason.SAML_DESTINATION_MISMATCH, "the " + what + " is addressed to "
                         + SamlDom.quote(destination) + ", not " + SamlDom.quote(endpoint)));
     }
 
@@ -95,23 +95,23 @@ public final class ResponseChecks {
                                                   Instant now, int clockSkewSeconds) {
         Optional<Instant> issued = SamlDom.attribute(message, "IssueInstant").flatMap(Times::parse);
         if (issued.isEmpty()) {
-            return Optional.of(new Rejected(SamlRejectReason.MALFORMED, "the " + what + " has no valid IssueInstant"));
+            return Optional.of(new Rejected(RejectReason.SAML_MALFORMED, "the " + what + " has no valid IssueInstant"));
         }
         Duration skew = Duration.ofSeconds(clockSkewSeconds);
         Instant at = issued.get();
         if (Times.notYetValid(at, now, skew)) {
-            return Optional.of(new Rejected(SamlRejectReason.ISSUED_IN_FUTURE, "the " + what + " was issued at " + at
+            return Optional.of(new Rejected(RejectReason.SAML_ISSUED_IN_FUTURE, "the " + what + " was issued at " + at
                     + "; it is now " + now + " (clock skew allowed: " + clockSkewSeconds + " s)"));
         }
         if (requestSentAt.isPresent()) {
             return at.isBefore(requestSentAt.get().minus(skew))
-                    ? Optional.of(new Rejected(SamlRejectReason.ISSUED_BEFORE_REQUEST, "the " + what
+                    ? Optional.of(new Rejected(RejectReason.SAML_ISSUED_BEFORE_REQUEST, "the " + what
                             + " was issued at " + at + ", before the request it answers was sent at " + requestSentAt.get()
                             + " (clock skew allowed: " + clockSkewSeconds + " s)"))
                     : Optional.empty();
         }
         return at.isBefore(now.minus(SamlExpectation.UNSOLICITED_MAX_AGE).minus(skew))
-                ? Optional.of(new Rejected(SamlRejectReason.ISSUED_TOO_LONG_AGO, "the unsolicited " + what
+                ? Optional.of(new Rejected(RejectReason.SAML_ISSUED_TOO_LONG_AGO, "the unsolicited " + what
                         + " was issued at " + at + "; it is now " + now + " and at most "
                         + SamlExpectation.UNSOLICITED_MAX_AGE.toMinutes() + " minutes (plus " + clockSkewSeconds
                         + " s clock skew) are allowed"))
@@ -124,7 +124,7 @@ public final class ResponseChecks {
      */
     public static Optional<Rejected> inResponseTo(Element response, SamlExpectation expected) {
         if (expected.inResponseTo().isEmpty() && !expected.allowIdpInitiated()) {
-            return Optional.of(new Rejected(SamlRejectReason.UNSOLICITED_REFUSED,
+            return Optional.of(new Rejected(RejectReason.SAML_UNSOLICITED_REFUSED,
                     "no sign-in was started for this response and IdP-initiated sign-in is off"));
         }
         return inResponseTo("Response", SamlDom.attribute(response, "InResponseTo"), expected);
@@ -132,12 +132,12 @@ public final class ResponseChecks {
 
     static Optional<Rejected> inResponseTo(String where, Optional<String> actual, SamlExpectation expected) {
         if (expected.inResponseTo().isEmpty()) {
-            return actual.map(a -> new Rejected(SamlRejectReason.IN_RESPONSE_TO_MISMATCH, "the " + where
+            return actual.map(a -> new Rejected(RejectReason.SAML_IN_RESPONSE_TO_MISMATCH, "the " + where
                     + " answers request " + SamlDom.quote(a) + " but no sign-in is waiting for it"));
         }
         String wanted = expected.inResponseTo().get();
         return actual.filter(wanted::equals).isPresent() ? Optional.empty()
-                : Optional.of(new Rejected(SamlRejectReason.IN_RESPONSE_TO_MISMATCH, "the " + where + " answers "
+                : Optional.of(new Rejected(RejectReason.SAML_IN_RESPONSE_TO_MISMATCH, "the " + where + " answers "
                         + actual.map(SamlDom::quote).orElse("no request") + ", not this sign-in's request "
                         + SamlDom.quote(wanted)));
     }

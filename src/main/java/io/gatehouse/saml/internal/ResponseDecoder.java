@@ -1,6 +1,6 @@
 package io.gatehouse.saml.internal;
 
-import io.gatehouse.saml.SamlRejectReason;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.xml.SecureXml;
 import io.gatehouse.xml.XmlRejected;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ public final class ResponseDecoder {
 
     public static Checked<Document> decode(String samlResponse) {
         if (samlResponse == null || samlResponse.isBlank()) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "no SAMLResponse was posted");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "no SAMLResponse was posted");
         }
         // bound the work before stripping whitespace: line breaks at most double the base64 length
         if (samlResponse.length() > 2 * base64Length(MAX_DECODED_BYTES)) {
@@ -32,7 +32,7 @@ public final class ResponseDecoder {
         try {
             xml = Base64.getDecoder().decode(compact);
         } catch (IllegalArgumentException e) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "the SAMLResponse is not base64");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "the SAMLResponse is not base64");
         }
         if (xml.length > MAX_DECODED_BYTES) {
             return tooLarge();
@@ -42,15 +42,15 @@ public final class ResponseDecoder {
         } catch (XmlRejected e) {
             return switch (e.code()) {
                 case "xml.too_large" -> tooLarge();
-                case "xml.doctype_not_allowed" -> Checked.failed(SamlRejectReason.MALFORMED,
+                case "xml.doctype_not_allowed" -> Checked.failed(RejectReason.SAML_MALFORMED,
                         "a DOCTYPE is not allowed in a SAML response (DTDs and entities are refused)");
-                default -> Checked.failed(SamlRejectReason.MALFORMED, e.getMessage());
+                default -> Checked.failed(RejectReason.SAML_MALFORMED, e.getMessage());
             };
         }
     }
 
     private static Checked<Document> tooLarge() {
-        return Checked.failed(SamlRejectReason.TOO_LARGE, "the decoded response exceeds " + MAX_DECODED_BYTES / 1024
+        return Checked.failed(RejectReason.SAML_TOO_LARGE, "the decoded response exceeds " + MAX_DECODED_BYTES / 1024
                 + " KiB");
     }
 

@@ -3,7 +3,7 @@ package io.gatehouse.saml.internal;
 import static io.gatehouse.saml.internal.SamlDom.ASSERTION;
 import static io.gatehouse.saml.internal.SamlDom.PROTOCOL;
 
-import io.gatehouse.saml.SamlRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,13 +25,13 @@ public final class ResponseStructure {
     public static Checked<Element> inspect(Document document) {
         Element response = document.getDocumentElement();
         if (!SamlDom.is(response, PROTOCOL, "Response")) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "the root element is not a samlp:Response");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "the root element is not a samlp:Response");
         }
         if (!"2.0".equals(response.getAttributeNS(null, "Version"))) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "the Response is not SAML version 2.0");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "the Response is not SAML version 2.0");
         }
         if (SamlDom.attribute(response, "ID").isEmpty()) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "the Response has no ID");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "the Response has no ID");
         }
         int assertionsInDocument;
         switch (registerUniqueIds(document)) {
@@ -42,18 +42,18 @@ public final class ResponseStructure {
         }
         if (SamlDom.children(response, ASSERTION, "Issuer").size() > 1
                 || SamlDom.children(response, PROTOCOL, "Status").size() != 1) {
-            return Checked.failed(SamlRejectReason.MALFORMED, "the Response needs one Status and at most one Issuer");
+            return Checked.failed(RejectReason.SAML_MALFORMED, "the Response needs one Status and at most one Issuer");
         }
         List<Element> direct = SamlDom.childElements(response).stream()
                 .filter(e -> SamlDom.is(e, ASSERTION, "Assertion") || SamlDom.is(e, ASSERTION, "EncryptedAssertion"))
                 .toList();
         if (direct.size() != 1) {
-            return Checked.failed(SamlRejectReason.ASSERTION_COUNT,
+            return Checked.failed(RejectReason.SAML_ASSERTION_COUNT,
                     "the Response carries " + direct.size() + " assertions; exactly one is accepted");
         }
         return onlyAssertionInDocument(assertionsInDocument, direct.getFirst())
                 ? Checked.passed(direct.getFirst())
-                : Checked.failed(SamlRejectReason.ASSERTION_COUNT,
+                : Checked.failed(RejectReason.SAML_ASSERTION_COUNT,
                         "an assertion appears elsewhere than directly in the Response");
     }
 
@@ -84,7 +84,7 @@ public final class ResponseStructure {
         while (node != null) {
             Element element = (Element) node;
             if (depth > MAX_DEPTH) {
-                return Checked.failed(SamlRejectReason.MALFORMED, "the response is nested too deeply");
+                return Checked.failed(RejectReason.SAML_MALFORMED, "the response is nested too deeply");
             }
             if (SamlDom.is(element, ASSERTION, "Assertion") || SamlDom.is(element, ASSERTION, "EncryptedAssertion")) {
                 assertions++;
@@ -95,7 +95,7 @@ public final class ResponseStructure {
                 if (attr.getNamespaceURI() == null && isIdName(attr.getLocalName() == null
                         ? attr.getName() : attr.getLocalName())) {
                     if (!seen.add(attr.getValue())) {
-                        return Checked.failed(SamlRejectReason.DUPLICATE_ID,
+                        return Checked.failed(RejectReason.SAML_DUPLICATE_ID,
                                 "the ID " + SamlDom.quote(attr.getValue()) + " is used by more than one element");
                     }
                     if (attr.getName().equals("ID")) {

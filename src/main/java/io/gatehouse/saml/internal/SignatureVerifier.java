@@ -8,7 +8,7 @@ import io.gatehouse.crypto.FingerprintAlgorithm;
 import io.gatehouse.idp.SamlSettings.CertificateTrust;
 import io.gatehouse.idp.saml.SignatureAlgorithm;
 import io.gatehouse.saml.SamlExpectation;
-import io.gatehouse.saml.SamlRejectReason;
+import io.gatehouse.signin.RejectReason;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -82,7 +82,8 @@ public final class SignatureVerifier {
             return Checked.passed(Optional.empty());
         }
         if (signatures.size() > 1) {
-            return Checked.failed(SamlRejectReason.SIGNATURE_INVALID, "the " + what + " carries more than one signature");
+            return Checked.failed(RejectReason.SAML_SIGNATURE_INVALID,
+                    "the " + what + " carries more than one signature");
         }
         Element signature = signatures.getFirst();
         Optional<Checked.Failed<Optional<X509Certificate>>> refused = profile(signature, signed, what,
@@ -106,7 +107,7 @@ public final class SignatureVerifier {
         for (X509Certificate certificate : ordered) {
             if (verifiesWith(signature, signed, certificate)) {
                 if (now.isAfter(certificate.getNotAfter().toInstant())) {
-                    return Checked.failed(SamlRejectReason.CERTIFICATE_EXPIRED, "the " + what
+                    return Checked.failed(RejectReason.SAML_CERTIFICATE_EXPIRED, "the " + what
                             + " is signed with a certificate that expired on " + certificate.getNotAfter().toInstant()
                             + " (SHA-256 fingerprint " + FingerprintAlgorithm.SHA256.fingerprint(certificate) + ")");
                 }
@@ -119,14 +120,14 @@ public final class SignatureVerifier {
                 Optional<X509Certificate> stranger = carried.stream()
                         .filter(c -> candidates.stream().noneMatch(p -> sameCertificate(p, c))).findFirst();
                 yield stranger.<Checked<Optional<X509Certificate>>>map(c -> Checked.failed(
-                                SamlRejectReason.CERTIFICATE_UNTRUSTED, "the " + what
+                                RejectReason.SAML_CERTIFICATE_UNTRUSTED, "the " + what
                                         + " is signed with a certificate that is not trusted (SHA-256 fingerprint "
                                         + FingerprintAlgorithm.SHA256.fingerprint(c) + ")"))
-                        .orElseGet(() -> Checked.failed(SamlRejectReason.SIGNATURE_INVALID, "the " + what
+                        .orElseGet(() -> Checked.failed(RejectReason.SAML_SIGNATURE_INVALID, "the " + what
                                 + " signature does not verify with the trusted certificate"
                                 + (candidates.size() > 1 ? "s" : "")));
             }
-            case CertificateTrust.Fingerprint fingerprint -> Checked.failed(SamlRejectReason.SIGNATURE_INVALID,
+            case CertificateTrust.Fingerprint fingerprint -> Checked.failed(RejectReason.SAML_SIGNATURE_INVALID,
                     "the " + what + " signature does not verify with the certificate of the configured fingerprint");
         };
     }
@@ -136,66 +137,67 @@ public final class SignatureVerifier {
                                                            boolean allowSha1) {
         Optional<String> id = SamlDom.attribute(signed, "ID");
         if (id.isEmpty()) {
-            return refuse(SamlRejectReason.SIGNATURE_INVALID, "the signed " + what + " has no ID");
+            return refuse(RejectReason.SAML_SIGNATURE_INVALID, "the signed " + what + " has no ID");
         }
         List<Element> signedInfos = SamlDom.children(signature, DSIG, "SignedInfo");
         if (signedInfos.size() != 1) {
-            return refuse(SamlRejectReason.SIGNATURE_INVALID, "the " + what + " signature has no single SignedInfo");
+            return refuse(RejectReason.SAML_SIGNATURE_INVALID, "the " + what + " signature has no single SignedInfo");
         }
         Element signedInfo = signedInfos.getFirst();
         String c14n = algorithm(SamlDom.child(signedInfo, DSIG, "CanonicalizationMethod"));
         if (c14n.endsWith(WITH_COMMENTS)) {
-            return refuse(SamlRejectReason.CANONICALIZATION_WITH_COMMENTS, "the " + what
+            return refuse(RejectReason.SAML_CANONICALIZATION_WITH_COMMENTS, "the " + what
                     + " signature's canonicalization " + SamlDom.quote(c14n) + " keeps comments");
         }
         if (!CANONICALIZATIONS.contains(c14n)) {
-            return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what
+            return refuse(RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED, "the " + what
                     + " signature's canonicalization " + SamlDom.quote(c14n) + " is refused; exclusive c14n is required");
         }
         String method = algorithm(SamlDom.child(signedInfo, DSIG, "SignatureMethod"));
         boolean sha1Method = SignatureAlgorithm.RSA_SHA1.uri().equals(method);
         if (!SIGNATURE_METHODS.contains(method) && !(sha1Method && allowSha1)) {
-            return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature algorithm "
+            return refuse(RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature algorithm "
                     + SamlDom.quote(method) + " is refused" + (sha1Method ? " (SHA-1 is not allowed for this identity provider)" : ""));
         }
         List<Element> references = SamlDom.children(signedInfo, DSIG, "Reference");
         if (references.size() != 1) {
-            return refuse(SamlRejectReason.SIGNATURE_INVALID, "the " + what + " signature must have exactly one"
+            return refuse(RejectReason.SAML_SIGNATURE_INVALID, "the " + what + " signature must have exactly one"
                     + " Reference, it has " + references.size());
         }
         Element reference = references.getFirst();
         String uri = reference.hasAttributeNS(null, "URI") ? reference.getAttributeNS(null, "URI") : null;
         if (!("#" + id.get()).equals(uri)) {
-            return refuse(SamlRejectReason.SIGNATURE_INVALID, "the " + what + " signature does not reference the "
+            return refuse(RejectReason.SAML_SIGNATURE_INVALID, "the " + what + " signature does not reference the "
                     + what + " it sits in (reference " + SamlDom.quote(uri) + ")");
         }
         List<Element> transformLists = SamlDom.children(reference, DSIG, "Transforms");
         List<Element> transforms = transformLists.isEmpty() ? List.of()
                 : SamlDom.children(transformLists.getFirst(), DSIG, "Transform");
         if (transformLists.size() > 1 || transforms.size() > MAX_TRANSFORMS) {
-            return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature has too many transforms");
+            return refuse(RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED,
+                    "the " + what + " signature has too many transforms");
         }
         for (Element transform : transforms) {
             String algorithm = algorithm(Optional.of(transform));
             if (algorithm.endsWith(WITH_COMMENTS)) {
-                return refuse(SamlRejectReason.CANONICALIZATION_WITH_COMMENTS, "the " + what + " signature transform "
+                return refuse(RejectReason.SAML_CANONICALIZATION_WITH_COMMENTS, "the " + what + " signature transform "
                         + SamlDom.quote(algorithm) + " keeps comments");
             }
             if (!TRANSFORMS.contains(algorithm)) {
-                return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature transform "
+                return refuse(RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature transform "
                         + SamlDom.quote(algorithm) + " is refused; only enveloped-signature and exclusive c14n are accepted");
             }
         }
         String digest = algorithm(SamlDom.child(reference, DSIG, "DigestMethod"));
         boolean sha1Digest = MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA1.equals(digest);
         if (!DIGESTS.contains(digest) && !(sha1Digest && allowSha1)) {
-            return refuse(SamlRejectReason.SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature digest "
+            return refuse(RejectReason.SAML_SIGNATURE_ALGORITHM_REFUSED, "the " + what + " signature digest "
                     + SamlDom.quote(digest) + " is refused" + (sha1Digest ? " (SHA-1 is not allowed for this identity provider)" : ""));
         }
         return Optional.empty();
     }
 
-    private static <T> Optional<Checked.Failed<T>> refuse(SamlRejectReason reason, String detail) {
+    private static <T> Optional<Checked.Failed<T>> refuse(RejectReason reason, String detail) {
         return Optional.of(Checked.failed(reason, detail));
     }
 
@@ -215,22 +217,22 @@ public final class SignatureVerifier {
                         // a broken entry of a rotation list must not disable the others
                     }
                 }
-                yield out.isEmpty() ? Checked.failed(SamlRejectReason.CERTIFICATE_UNTRUSTED,
+                yield out.isEmpty() ? Checked.failed(RejectReason.SAML_CERTIFICATE_UNTRUSTED,
                         "no usable certificate is configured for the identity provider") : Checked.passed(out);
             }
             case CertificateTrust.Fingerprint fingerprint -> {
                 Optional<String> wanted = fingerprint.algorithm().normalize(fingerprint.value());
                 if (wanted.isEmpty()) {
-                    yield Checked.failed(SamlRejectReason.CERTIFICATE_UNTRUSTED, "the configured fingerprint is not a"
+                    yield Checked.failed(RejectReason.SAML_CERTIFICATE_UNTRUSTED, "the configured fingerprint is not a"
                             + " valid " + fingerprint.algorithm().wireName() + " fingerprint");
                 }
                 if (carried.isEmpty()) {
-                    yield Checked.failed(SamlRejectReason.CERTIFICATE_UNTRUSTED,
+                    yield Checked.failed(RejectReason.SAML_CERTIFICATE_UNTRUSTED,
                             "the signature carries no certificate to compare with the configured fingerprint");
                 }
                 List<X509Certificate> matching = carried.stream()
                         .filter(c -> fingerprint.algorithm().fingerprint(c).equals(wanted.get())).toList();
-                yield matching.isEmpty() ? Checked.failed(SamlRejectReason.CERTIFICATE_UNTRUSTED,
+                yield matching.isEmpty() ? Checked.failed(RejectReason.SAML_CERTIFICATE_UNTRUSTED,
                         "the signing certificate's " + fingerprint.algorithm().wireName() + " fingerprint "
                                 + fingerprint.algorithm().fingerprint(carried.getFirst())
                                 + " is not the configured " + wanted.get()) : Checked.passed(matching);

@@ -11,7 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.crypto.Secret;
 import io.gatehouse.metadata.FetchPolicy;
 import io.gatehouse.metadata.SafeFetcher;
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.TestOpenIdProvider;
 import java.net.URI;
 import java.time.Clock;
@@ -70,13 +70,13 @@ class IdTokenVerifierTest {
 
         String otherIssuer = token(c -> c.issuer("https://login.microsoftonline.com/other/v2.0").claim("tid", TENANT));
         assertThat(reason(verifier.verify(otherIssuer, expect(TEMPLATE, Optional.empty(), Optional.empty()))))
-                .isEqualTo(OidcRejectReason.ISS_MISMATCH);
+                .isEqualTo(RejectReason.OIDC_ISS_MISMATCH);
         String noTid = token(c -> c.issuer("https://login.microsoftonline.com/" + TENANT + "/v2.0"));
         assertThat(reason(verifier.verify(noTid, expect(TEMPLATE, Optional.empty(), Optional.empty()))))
-                .isEqualTo(OidcRejectReason.ISS_MISMATCH);
+                .isEqualTo(RejectReason.OIDC_ISS_MISMATCH);
         String injected = token(c -> c.issuer("https://login.microsoftonline.com/a/b/v2.0").claim("tid", "a/b"));
         assertThat(reason(verifier.verify(injected, expect(TEMPLATE, Optional.empty(), Optional.empty()))))
-                .isEqualTo(OidcRejectReason.ISS_MISMATCH);
+                .isEqualTo(RejectReason.OIDC_ISS_MISMATCH);
     }
 
     @Test
@@ -84,7 +84,7 @@ class IdTokenVerifierTest {
         String other = "72f988bf-86f1-41af-91ab-2d7cd011db47";
         String fromOther = token(c -> c.issuer("https://login.microsoftonline.com/" + other + "/v2.0").claim("tid", other));
         assertThat(reason(verifier.verify(fromOther, expect(TEMPLATE, Optional.of(TENANT), Optional.empty()))))
-                .isEqualTo(OidcRejectReason.TENANT_MISMATCH);
+                .isEqualTo(RejectReason.OIDC_TENANT_MISMATCH);
         String fromMine = token(c -> c.issuer("https://login.microsoftonline.com/" + TENANT + "/v2.0").claim("tid", TENANT));
         assertThat(reason(verifier.verify(fromMine, expect(TEMPLATE, Optional.of(TENANT.toUpperCase()), Optional.empty()))))
                 .isEqualTo("passed");
@@ -102,7 +102,7 @@ class IdTokenVerifierTest {
     void aHostedDomainMustBeNamedByTheToken() throws Exception {
         String without = token(c -> c.issuer("https://accounts.google.com"));
         assertThat(reason(verifier.verify(without, expect("https://accounts.google.com", Optional.empty(),
-                Optional.of("acme.example"))))).isEqualTo(OidcRejectReason.HOSTED_DOMAIN_MISMATCH);
+                Optional.of("acme.example"))))).isEqualTo(RejectReason.OIDC_HOSTED_DOMAIN_MISMATCH);
         String with = token(c -> c.issuer("https://accounts.google.com").claim("hd", "acme.example"));
         assertThat(reason(verifier.verify(with, expect("https://accounts.google.com", Optional.empty(),
                 Optional.of("acme.example"))))).isEqualTo("passed");
@@ -118,7 +118,7 @@ class IdTokenVerifierTest {
                 "HS256", Optional.of(new Secret("short")), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Instant.now(), Instant.now().minusSeconds(5), Duration.ofSeconds(60));
         assertThat(reason(verifier.verify(jwt.serialize(), shortSecret)))
-                .isEqualTo(OidcRejectReason.ID_TOKEN_SIGNATURE_INVALID);
-        assertThat(reason(verifier.verify("not-a-jwt", shortSecret))).isEqualTo(OidcRejectReason.ID_TOKEN_MALFORMED);
+                .isEqualTo(RejectReason.OIDC_ID_TOKEN_SIGNATURE_INVALID);
+        assertThat(reason(verifier.verify("not-a-jwt", shortSecret))).isEqualTo(RejectReason.OIDC_ID_TOKEN_MALFORMED);
     }
 }

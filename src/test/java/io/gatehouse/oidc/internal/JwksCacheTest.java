@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.gatehouse.metadata.FetchPolicy;
 import io.gatehouse.metadata.SafeFetcher;
-import io.gatehouse.oidc.OidcRejectReason;
+import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.TestClock;
 import io.gatehouse.testkit.TestOpenIdProvider;
 import java.net.URI;
@@ -92,7 +92,7 @@ class JwksCacheTest {
         op.jwksStatus(500);
         Outcome<JwksCache.ProviderKeys> first = cache.keys(jwks);
         assertThat(first).isInstanceOfSatisfying(Outcome.Refused.class,
-                r -> assertThat(r.reason()).isEqualTo(OidcRejectReason.JWKS_UNAVAILABLE));
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.OIDC_JWKS_UNAVAILABLE));
         op.jwksStatus(200);
         passed(cache.keys(jwks));
     }
