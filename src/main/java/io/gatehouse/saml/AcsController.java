@@ -2,8 +2,10 @@ package io.gatehouse.saml;
 
 import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
+import io.gatehouse.idp.SigningKeyRefresh;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
 import io.gatehouse.signin.BrokeredIdentity;
@@ -33,7 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AcsController {
     private static final int MAX_RELAY_STATE = 80;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
+    private final SigningKeyRefresh signingKeys;
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
     private final SamlSignInStarter starter;
@@ -42,9 +45,10 @@ class AcsController {
     private final SamlResponseValidator validator = new SamlResponseValidator();
     private final Clock clock;
 
-    AcsController(IdentityProviders registry, SignInAttempts attempts, SpKeys spKeys, SamlSignInStarter starter,
-                  AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock) {
-        this.registry = registry;
+    AcsController(ProviderDirectory directory, SigningKeyRefresh signingKeys, SignInAttempts attempts, SpKeys spKeys,
+                  SamlSignInStarter starter, AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock) {
+        this.directory = directory;
+        this.signingKeys = signingKeys;
         this.attempts = attempts;
         this.spKeys = spKeys;
         this.starter = starter;
@@ -59,14 +63,14 @@ class AcsController {
                                @RequestParam(name = "RelayState", required = false) String relayState) {
         Instant now = clock.instant();
         Optional<OrgId> orgId = OrgId.parse(org);
-        Optional<IdentityProvider> found = registry.lookup(org, alias)
-                .filter(i -> i.settings() instanceof SamlSettings);
+        Optional<SamlProvider> provider = directory.saml(org, alias);
+        Optional<IdentityProvider> found = provider.map(SamlProvider::idp);
         if (orgId.isEmpty() || found.isEmpty() || !found.get().enabled()) {
             return SignInOutcomes.page(org404(), "No such sign-in",
                     "<p>This sign-in endpoint is not (or no longer) valid.</p>");
         }
         IdentityProvider idp = found.get();
-        Optional<SignInFailure> lost = starter.unavailableSecret(idp);
+        Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());
         if (lost.isPresent()) {
             return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
         }
@@ -80,21 +84,21 @@ class AcsController {
                     "The response arrived for another identity provider than the sign-in started with",
                     "Start the sign-in again from the application."));
         }
-        SamlSettings saml = (SamlSettings) idp.settings();
+        SamlSettings saml = provider.get().saml();
         if (attempt.isEmpty() && relayState != null && !relayState.isEmpty() && !saml.options().allowIdpInitiated()) {
             return outcomes.failed(idp.org(), found, alias, SignInFailure.of("signin.attempt_unknown",
                     "The sign-in expired, was already completed, or was never started here",
                     "Start the sign-in again from the application (a sign-in must finish within "
                             + SignInAttempts.LIFETIME.toMinutes() + " minutes)."));
         }
-        SamlValidationResult result = validate(idp, samlResponse, attempt, now);
+        SamlValidationResult result = validate(provider.get(), samlResponse, attempt, now);
         if (result instanceof SamlValidationResult.Rejected rejected
                 && rejected.reason() == SamlRejectReason.CERTIFICATE_UNTRUSTED) {
             // the IdP may have rotated its key: re-read its metadata once (rate-limited), then judge again
-            Optional<IdentityProvider> refreshed = registry.refreshSigningKeys(idp, now);
+            Optional<SamlProvider> refreshed = signingKeys.refreshSigningKeys(provider.get(), now);
             if (refreshed.isPresent()) {
-                idp = refreshed.get();
-                result = validate(idp, samlResponse, attempt, now);
+                idp = refreshed.get().idp();
+                result = validate(refreshed.get(), samlResponse, attempt, now);
             }
         }
         return switch (result) {
@@ -110,10 +114,11 @@ class AcsController {
         };
     }
 
-    private SamlValidationResult validate(IdentityProvider idp, String samlResponse, Optional<SignInAttempt> attempt,
+    private SamlValidationResult validate(SamlProvider provider, String samlResponse, Optional<SignInAttempt> attempt,
                                           Instant now) {
-        SamlSettings saml = (SamlSettings) idp.settings();
-        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        IdentityProvider idp = provider.idp();
+        SamlSettings saml = provider.saml();
+        SpEndpoints sp = directory.endpoints(idp);
         // only existing keys matter here: nothing can have been encrypted to a key not yet made
         List<PrivateKey> keys = new ArrayList<>(spKeys.privateKeys(idp.id(), SpKeys.Use.ENCRYPTION));
         idp.secrets().decryptionPrivateKey().ifPresent(k -> keys.add(PrivateKeys.parsePem(k.value())));
