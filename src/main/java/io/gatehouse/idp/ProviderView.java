@@ -9,7 +9,10 @@ public sealed interface ProviderView permits SamlProvider, OidcProvider {
     /** The provider itself: its names, state, mappers, provisioning and secrets. */
     IdentityProvider idp();
 
-    /** The view of a provider, by its settings (the views are made once per decoded version). */
+    /**
+     * The view of a provider, by its settings. The directory's views come from the store's cache,
+     * made once per decoded version; this is for a provider read some other way.
+     */
     static ProviderView of(IdentityProvider idp) {
         return switch (idp.settings()) {
             case SamlSettings saml -> new SamlProvider(idp, saml);
