@@ -97,7 +97,10 @@ class TelnyxEndpoint {
     }
 
     static ObjectNode data(IdentityProvider idp, String baseUrl) {
-        SamlSettings saml = (SamlSettings) idp.settings();
+        if (!(idp.settings() instanceof SamlSettings saml)) {
+            // the body sent to the registry names protocol saml, so this cannot be
+            throw new IllegalStateException("a Telnyx authentication provider is SAML");
+        }
         ObjectNode d = JSON.createObjectNode();
         d.put("id", idp.id());
         d.put("record_type", "authentication_provider");

@@ -33,7 +33,8 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
     private final SealedColumn sealedSecrets;
     // Caffeine's maintenance runs on the writing thread in every cache here: handing it to the common
     // pool woke a thread on each write, which cost more than the work (a sixteenth of a creation's CPU)
-    private final Cache<IdVersion, IdentityProvider> decoded = Caffeine.newBuilder().executor(Runnable::run)
+    // the typed view is kept with the provider, so that the sign-in runtime's lookups allocate none
+    private final Cache<IdVersion, ProviderView> decoded = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(5_000).build();
 
     IdentityProviderStore(JdbcClient jdbc, SecretBox box, LostSecrets lost) {
@@ -101,7 +102,7 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    decoded.put(new IdVersion(idp.id(), idp.version()), idp);
+                    decoded.put(new IdVersion(idp.id(), idp.version()), ProviderView.of(idp));
                 }
             });
         }
@@ -144,8 +145,13 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
      * (see {@link #row}).
      */
     Optional<IdentityProvider> find(OrgId org, IdpAlias alias) {
+        return view(org, alias).map(ProviderView::idp);
+    }
+
+    /** {@link #find}, typed by protocol: the sign-in runtime's lookup. */
+    Optional<ProviderView> view(OrgId org, IdpAlias alias) {
         return jdbc.sql("select * from identity_providers where org_id = ? and alias = ?")
-                .params(org.value(), alias.value()).query(this::row).optional();
+                .params(org.value(), alias.value()).query(this::rowView).optional();
     }
 
     /** SAML providers whose metadata comes from a URL (candidates for a scheduled refresh). */
@@ -192,7 +198,11 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
     }
 
     Optional<IdentityProvider> findById(String id) {
-        return jdbc.sql("select * from identity_providers where id = ?").param(id).query(this::row).optional();
+        return viewById(id).map(ProviderView::idp);
+    }
+
+    Optional<ProviderView> viewById(String id) {
+        return jdbc.sql("select * from identity_providers where id = ?").param(id).query(this::rowView).optional();
     }
 
     List<IdentityProvider> list(OrgId org, Filter filter, Optional<String> afterAlias, int limit) {
@@ -295,14 +305,18 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
         return (AAD_PREFIX + idpId).getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * A row as a provider. Decoding (JSON, certificates, decryption) is the costly part of a read, and a
-     * version never changes content, so a version decoded before is taken from the cache, safely across
-     * nodes.
-     */
     private IdentityProvider row(ResultSet rs, int n) throws SQLException {
+        return rowView(rs, n).idp();
+    }
+
+    /**
+     * A row as a provider's view. Decoding (JSON, certificates, decryption) is the costly part of a
+     * read, and a version never changes content, so a version decoded before is taken from the cache,
+     * safely across nodes.
+     */
+    private ProviderView rowView(ResultSet rs, int n) throws SQLException {
         String id = rs.getString("id");
-        IdentityProvider known = decoded.getIfPresent(new IdVersion(id, rs.getLong("version")));
+        ProviderView known = decoded.getIfPresent(new IdVersion(id, rs.getLong("version")));
         if (known != null) {
             return known;
         }
@@ -310,8 +324,9 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
                 rs.getString("config"), open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
                 rs.getLong("version"));
-        decoded.put(new IdVersion(id, idp.version()), idp);
-        return idp;
+        ProviderView view = ProviderView.of(idp);
+        decoded.put(new IdVersion(id, idp.version()), view);
+        return view;
     }
 
 }

@@ -35,8 +35,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Service
 public class IdentityProviders {
-    /** When each provider's metadata was last re-read for an unknown signing key (per node; a cache). */
-    private final java.util.Map<String, Instant> unknownKeyRefreshes = new java.util.concurrent.ConcurrentHashMap<>();
     private final IdentityProviderStore store;
     private final Orgs orgs;
     private final AuditLog audit;
@@ -249,108 +247,11 @@ public class IdentityProviders {
     }
 
     /**
-     * Re-fetches the metadata of every SAML provider whose metadata URL is due (its refresh
-     * interval, or the metadata's own cacheDuration if shorter, has passed, or validUntil is within
-     * an hour). A failed fetch keeps the last good metadata and is recorded as an event.
+     * Resolves the provider's source again (metadata URL, discovery) and saves what it found, as
+     * {@code actor}: the write behind the admin's refresh and {@link MetadataRefresher}'s. The event
+     * names the signing certificates added and removed.
      */
-    public int refreshDueMetadata(Instant now, int limit) {
-        int refreshed = 0;
-        for (IdentityProvider idp : store.withMetadataUrl(limit)) {
-            if (!(idp.settings() instanceof SamlSettings saml) || !metadataDue(saml, now)) {
-                continue;
-            }
-            try {
-                refresh(idp, "system:metadata-refresh", now);
-                refreshed++;
-            } catch (ProblemException e) {
-                refreshFailed(idp, "system:metadata-refresh", e);
-            }
-        }
-        return refreshed;
-    }
-
-    /**
-     * Re-reads a metadata URL at once because a response was signed by a key the IdP's certificates
-     * don't include (a rotation). At most once per five minutes per provider, so that forged
-     * responses cannot make Gatehouse hammer the IdP. Present only when the certificates changed.
-     */
-    public Optional<IdentityProvider> refreshSigningKeys(IdentityProvider idp, Instant now) {
-        if (!(idp.settings() instanceof SamlSettings saml)
-                || !(saml.source() instanceof SamlSettings.SamlSource.MetadataUrl)) {
-            return Optional.empty();
-        }
-        Instant last = unknownKeyRefreshes.get(idp.id());
-        if (last != null && now.isBefore(last.plusSeconds(300))) {
-            return Optional.empty();
-        }
-        unknownKeyRefreshes.put(idp.id(), now);
-        try {
-            IdentityProvider refreshed = refresh(idp, "system:unknown-signing-key", now);
-            SamlSettings after = (SamlSettings) refreshed.settings();
-            return after.resolved().trust().equals(saml.resolved().trust()) ? Optional.empty() : Optional.of(refreshed);
-        } catch (ProblemException e) {
-            refreshFailed(idp, "system:unknown-signing-key", e);
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Records an event, once per certificate, for every IdP signing certificate that expires within
-     * 30 days (or has expired), so that admins hear of it before sign-ins start failing.
-     */
-    public int warnOfExpiringCertificates(Instant now, int limit) {
-        int warned = 0;
-        for (IdentityProvider idp : store.certificateWatchDue(now, limit)) {
-            // rows written before the watch had its column, or whose certificates changed by a path
-            // that kept the old value, get theirs now; those not yet due drop out of the next rounds
-            Optional<Instant> watchFrom = IdentityProviderStore.certificateWatchFrom(idp);
-            if (watchFrom.isEmpty() || watchFrom.get().isAfter(now)) {
-                store.setCertificateWatch(idp, watchFrom);
-                continue;
-            }
-            for (String pem : IdentityProviderStore.pinnedCertificates(idp)) {
-                IdentityProviderView.CertificateSummary c = IdentityProviderView.summary(pem);
-                if (c.notAfter().isAfter(now.plus(IdentityProviderView.EXPIRY_WARNING))
-                        || audit.recorded(idp.org(), "identity_provider.certificate_expiring", idp.alias().value(),
-                        c.fingerprintSha256())) {
-                    continue;
-                }
-                ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
-                details.put("fingerprint_sha256", c.fingerprintSha256());
-                details.put("subject", c.subject());
-                details.put("not_after", c.notAfter().toString());
-                details.put("expired", c.notAfter().isBefore(now));
-                audit.configurationChanged(idp.org(), "identity_provider.certificate_expiring", "system:certificate-watch",
-                        idp.alias().value(), details);
-                warned++;
-            }
-        }
-        return warned;
-    }
-
-    /** A failed re-read keeps the last good metadata; the admin learns of it from an event. */
-    private void refreshFailed(IdentityProvider idp, String actor, ProblemException e) {
-        ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
-        details.put("code", e.errors().isEmpty() ? e.errorCode().code() : e.errors().getFirst().code());
-        details.put("detail", e.getMessage());
-        audit.configurationChanged(idp.org(), "identity_provider.metadata_refresh_failed", actor, idp.alias().value(),
-                details);
-    }
-
-    static boolean metadataDue(SamlSettings saml, Instant now) {
-        if (!(saml.source() instanceof SamlSettings.SamlSource.MetadataUrl)) {
-            return false;
-        }
-        java.time.Duration configured = java.time.Duration.ofSeconds(saml.options().metadataRefreshSeconds());
-        // the metadata's own cacheDuration wins when shorter, but never below five minutes
-        java.time.Duration interval = saml.resolved().cacheDuration()
-                .filter(c -> c.compareTo(configured) < 0 && c.toSeconds() >= 300).orElse(configured);
-        Instant fetched = saml.resolved().fetchedAt().orElse(Instant.EPOCH);
-        boolean expiring = saml.resolved().validUntil().map(v -> !now.isBefore(v.minusSeconds(3600))).orElse(false);
-        return expiring || !now.isBefore(fetched.plus(interval));
-    }
-
-    private IdentityProvider refresh(IdentityProvider current, String actor, Instant now) {
+    IdentityProvider refresh(IdentityProvider current, String actor, Instant now) {
         ProtocolSettings settings = switch (current.settings()) {
             case SamlSettings saml -> new SamlSettings(saml.source(), resolver.resolveSaml(saml.source(), now),
                     saml.options());
@@ -392,36 +293,6 @@ public class IdentityProviders {
         };
     }
 
-    /** By the names in a sign-in URL ({@code /sso/{org}/{alias}/...}); empty when malformed or unknown. */
-    public Optional<IdentityProvider> lookup(String org, String alias) {
-        return OrgId.parse(org).flatMap(o -> IdpAlias.parse(alias).flatMap(a -> lookup(o, a)));
-    }
-
-    /** The identity provider, for the sign-in runtime and the public metadata endpoint (no caller). */
-    public Optional<IdentityProvider> lookup(OrgId org, IdpAlias alias) {
-        return store.find(org, alias);
-    }
-
-    /**
-     * Every email domain of the org's identity providers, enabled or not (for the sign-in runtime:
-     * an address outside them is not the org's to vouch for).
-     */
-    public java.util.Set<EmailDomain> orgDomains(OrgId org) {
-        return store.domains(org);
-    }
-
-    /**
-     * The claims on a domain (lower-case, punycode) and on its parent domains, nearest first, the
-     * order routing looks them up in; every org's, through providers enabled or not. For the sign-in
-     * runtime: who may vouch for an address of that domain.
-     */
-    public List<DomainClaim> claimsOn(String domain) {
-        List<String> lookup = EmailDomain.withParents(domain);
-        List<DomainClaim> claims = new ArrayList<>(store.claims(lookup));
-        claims.sort(java.util.Comparator.comparingInt(c -> lookup.indexOf(c.domain().value())));
-        return List.copyOf(claims);
-    }
-
     private IdentityProvider find(OrgId org, String alias) {
         return IdpAlias.parse(alias).flatMap(a -> store.find(org, a))
                 .orElseThrow(() -> ProblemException.notFound("Identity provider " + alias));
@@ -433,16 +304,15 @@ public class IdentityProviders {
                 // an unchanged source keeps what it resolved to: editing a display name must not
                 // depend on the IdP's metadata URL answering right now
                 Optional<SamlSettings.ResolvedSamlIdp> kept = current
-                        .filter(c -> c instanceof SamlSettings s && s.source().equals(saml.source()))
-                        .map(c -> ((SamlSettings) c).resolved());
+                        .flatMap(c -> c instanceof SamlSettings s && s.source().equals(saml.source())
+                                ? Optional.of(s.resolved()) : Optional.empty());
                 yield new SamlSettings(saml.source(),
                         kept.orElseGet(() -> resolver.resolveSaml(saml.source(), now)), saml.options());
             }
             case ProtocolDraft.Oidc oidc -> {
                 Optional<OidcSettings> kept = current
-                        .filter(c -> c instanceof OidcSettings o && o.issuer().equals(oidc.settings().issuer())
-                                && o.configured().equals(oidc.settings().configured()))
-                        .map(c -> (OidcSettings) c);
+                        .flatMap(c -> c instanceof OidcSettings o && o.issuer().equals(oidc.settings().issuer())
+                                && o.configured().equals(oidc.settings().configured()) ? Optional.of(o) : Optional.empty());
                 if (kept.isPresent()) {
                     yield oidc.settings().withDiscovered(kept.get().discovered());
                 }

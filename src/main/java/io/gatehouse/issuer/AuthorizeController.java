@@ -2,8 +2,8 @@ package io.gatehouse.issuer;
 
 import io.gatehouse.api.RateLimit;
 import io.gatehouse.api.RateLimits;
-import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.ProviderView;
 import io.gatehouse.routing.DomainRouter;
 import io.gatehouse.routing.Route;
 import io.gatehouse.signin.LoginRequest;
@@ -38,7 +38,7 @@ class AuthorizeController {
     private static final int MAX_PARAM = 2000;
     private final Applications applications;
     private final DomainRouter router;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SignInStarts starts;
     private final Clock clock;
     private final Issuer issuer;
@@ -49,11 +49,11 @@ class AuthorizeController {
      */
     private final RateLimit lookups;
 
-    AuthorizeController(Applications applications, DomainRouter router, IdentityProviders registry,
+    AuthorizeController(Applications applications, DomainRouter router, ProviderDirectory directory,
                         SignInStarts starts, Clock clock, Issuer issuer, RateLimits limits) {
         this.applications = applications;
         this.router = router;
-        this.registry = registry;
+        this.directory = directory;
         this.starts = starts;
         this.clock = clock;
         this.issuer = issuer;
@@ -131,8 +131,8 @@ class AuthorizeController {
         if (!app.get().allows(route.get().org())) {
             return toApp(redirectUri, state, "access_denied", "this organization may not sign in to the application");
         }
-        Optional<IdentityProvider> idp = registry.lookup(route.get().org(), route.get().alias())
-                .filter(IdentityProvider::enabled);
+        Optional<ProviderView> idp = directory.find(route.get().org(), route.get().alias())
+                .filter(found -> found.idp().enabled());
         if (idp.isEmpty()) {
             return toApp(redirectUri, state, "temporarily_unavailable", "the identity provider is not available");
         }

@@ -1,8 +1,8 @@
 package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.OidcSettings;
+import io.gatehouse.idp.OidcProvider;
+import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import io.gatehouse.oidc.internal.ClientJwks;
 import java.time.Clock;
@@ -22,26 +22,25 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ClientJwksController {
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final OidcClientKeys keys;
     private final Clock clock;
 
-    ClientJwksController(IdentityProviders registry, OidcClientKeys keys, Clock clock) {
-        this.registry = registry;
+    ClientJwksController(ProviderDirectory directory, OidcClientKeys keys, Clock clock) {
+        this.directory = directory;
         this.keys = keys;
         this.clock = clock;
     }
 
     @GetMapping("/sso/{org}/{alias}/oidc/jwks")
     ResponseEntity<String> jwks(@PathVariable String org, @PathVariable String alias) {
-        Optional<IdentityProvider> found = registry.lookup(org, alias).filter(i -> i.settings() instanceof OidcSettings);
+        Optional<OidcProvider> found = directory.oidc(org, alias);
         if (found.isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
                     .body("{\"error\":\"not_found\"}");
         }
-        IdentityProvider idp = found.get();
-        boolean usesKeys = ((OidcSettings) idp.settings()).tokenEndpointAuthMethod()
-                == TokenEndpointAuthMethod.PRIVATE_KEY_JWT;
+        IdentityProvider idp = found.get().idp();
+        boolean usesKeys = found.get().oidc().tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT;
         List<String> published = List.of();
         if (usesKeys) {
             keys.ensure(idp.id(), clock.instant());

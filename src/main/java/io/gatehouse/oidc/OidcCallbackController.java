@@ -1,10 +1,10 @@
 package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.OidcProvider;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.Protocol;
-import io.gatehouse.idp.SpEndpoints;
+import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.oidc.internal.IdTokenVerifier;
 import io.gatehouse.oidc.internal.Outcome;
 import io.gatehouse.signin.BrokeredIdentity;
@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OidcCallbackController {
     private static final int MAX_PARAM = 2048;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SignInAttempts attempts;
     private final SignInOutcomes outcomes;
     private final OidcRelyingParty relyingParty;
@@ -40,11 +40,11 @@ class OidcCallbackController {
     private final OidcSignInStarter starter;
     private final Clock clock;
 
-    OidcCallbackController(IdentityProviders registry, SignInAttempts attempts, SignInOutcomes outcomes,
+    OidcCallbackController(ProviderDirectory directory, SignInAttempts attempts, SignInOutcomes outcomes,
                            OidcRelyingParty relyingParty, PkceVerifiers verifiers, OidcSignInStarter starter,
                            Clock clock) {
         this.starter = starter;
-        this.registry = registry;
+        this.directory = directory;
         this.attempts = attempts;
         this.outcomes = outcomes;
         this.relyingParty = relyingParty;
@@ -60,18 +60,18 @@ class OidcCallbackController {
                                     @RequestParam(name = "error", required = false) String error,
                                     @RequestParam(name = "error_description", required = false) String errorDescription) {
         Instant now = clock.instant();
-        Optional<IdentityProvider> found = registry.lookup(org, alias)
-                .filter(i -> i.settings() instanceof OidcSettings && i.enabled());
+        Optional<OidcProvider> provider = directory.oidc(org, alias).filter(p -> p.idp().enabled());
+        Optional<IdentityProvider> found = provider.map(OidcProvider::idp);
         if (found.isEmpty()) {
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
                     "<p>This sign-in endpoint is not (or no longer) valid.</p>");
         }
         IdentityProvider idp = found.get();
-        Optional<SignInFailure> lost = starter.unavailableSecret(idp);
+        Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());
         if (lost.isPresent()) {
             return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
         }
-        OidcSettings oidc = (OidcSettings) idp.settings();
+        OidcSettings oidc = provider.get().oidc();
         Optional<SignInAttempt> attempt = Optional.ofNullable(state).filter(s -> s.length() <= 64)
                 .flatMap(s -> attempts.claim(s, now));
         if (error != null) {
@@ -110,8 +110,8 @@ class OidcCallbackController {
                         "the sign-in's PKCE verifier does not open for this identity provider");
             }
         }
-        URI redirectUri = URI.create(SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias()).oidcRedirectUri());
-        Outcome<BrokeredIdentity> result = relyingParty.finish(idp, code, attempt.get().nonce(), verifier,
+        URI redirectUri = URI.create(directory.endpoints(idp).oidcRedirectUri());
+        Outcome<BrokeredIdentity> result = relyingParty.finish(provider.get(), code, attempt.get().nonce(), verifier,
                 redirectUri, attempt.get().createdAt(), now);
         return switch (result) {
             case Outcome.Passed<BrokeredIdentity> p -> outcomes.succeeded(idp, p.value(), attempt);

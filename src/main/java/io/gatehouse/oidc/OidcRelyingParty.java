@@ -6,6 +6,7 @@ import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.crypto.Secret;
 import io.gatehouse.idp.IdentityProvider;
 import io.gatehouse.idp.KnownProvider;
+import io.gatehouse.idp.OidcProvider;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.Protocol;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
@@ -78,10 +79,11 @@ class OidcRelyingParty {
         return oidc.tenantId().filter(t -> !ENTRA_GROUP_TENANTS.contains(t.toLowerCase(Locale.ROOT)));
     }
 
-    Outcome<BrokeredIdentity> finish(IdentityProvider idp, String code, Optional<String> nonce,
+    Outcome<BrokeredIdentity> finish(OidcProvider provider, String code, Optional<String> nonce,
                                      Optional<String> codeVerifier, URI redirectUri, Instant attemptStartedAt,
                                      Instant now) {
-        OidcSettings oidc = (OidcSettings) idp.settings();
+        IdentityProvider idp = provider.idp();
+        OidcSettings oidc = provider.oidc();
         OidcSettings.OidcEndpoints endpoints = oidc.effective();
         Optional<URI> tokenEndpoint = endpoints.token().flatMap(OidcRelyingParty::uri);
         if (tokenEndpoint.isEmpty()) {

@@ -1,9 +1,9 @@
 package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.OidcProvider;
 import io.gatehouse.idp.OidcSettings;
-import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.oidc.Pkce;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
@@ -27,38 +27,34 @@ import org.springframework.stereotype.Component;
  * nonce and the sealed PKCE verifier) and redirects to the provider's authorization endpoint.
  */
 @Component
-class OidcSignInStarter implements SignInStarter {
+class OidcSignInStarter implements SignInStarter<OidcProvider> {
     private final SignInAttempts attempts;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final PkceVerifiers verifiers;
     private final OidcClientKeys clientKeys;
 
-    OidcSignInStarter(SignInAttempts attempts, IdentityProviders registry, PkceVerifiers verifiers,
+    OidcSignInStarter(SignInAttempts attempts, ProviderDirectory directory, PkceVerifiers verifiers,
                       OidcClientKeys clientKeys) {
         this.attempts = attempts;
-        this.registry = registry;
+        this.directory = directory;
         this.verifiers = verifiers;
         this.clientKeys = clientKeys;
     }
 
-    @Override
-    public Protocol protocol() {
-        return Protocol.OIDC;
-    }
-
     /** Also the client key that signs private_key_jwt assertions, when that is the method. */
     @Override
-    public Optional<SignInFailure> unavailableSecret(IdentityProvider idp) {
-        return SignInStarter.super.unavailableSecret(idp).or(() -> idp.settings() instanceof OidcSettings oidc
-                && oidc.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT
-                ? clientKeys.unopenableActiveKey(idp.id())
+    public Optional<SignInFailure> unavailableSecret(OidcProvider provider) {
+        return SignInStarter.super.unavailableSecret(provider).or(() ->
+                provider.oidc().tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT
+                ? clientKeys.unopenableActiveKey(provider.idp().id())
                         .map(keyId -> SignInFailure.secretUnavailable("OIDC client private key", keyId))
                 : Optional.empty());
     }
 
     @Override
-    public ResponseEntity<String> start(IdentityProvider idp, LoginRequest login, Instant now) {
-        OidcSettings oidc = (OidcSettings) idp.settings();
+    public ResponseEntity<String> start(OidcProvider provider, LoginRequest login, Instant now) {
+        IdentityProvider idp = provider.idp();
+        OidcSettings oidc = provider.oidc();
         Optional<URI> endpoint = oidc.effective().authorization().flatMap(OidcSignInStarter::uri);
         if (endpoint.isEmpty()) {
             return SignInOutcomes.page(HttpStatus.BAD_GATEWAY, "Sign-in not available",
@@ -73,7 +69,7 @@ class OidcSignInStarter implements SignInStarter {
                 : Optional.of(AuthorizationRequests.newCodeVerifier());
         SignInAttempt attempt = attempts.start(idp, nonce, verifier.map(v -> verifiers.seal(idp.id(), v)),
                 login.appContext(), now);
-        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        SpEndpoints sp = directory.endpoints(idp);
         URI location = AuthorizationRequests.uri(new AuthorizationRequests.Params(endpoint.get(), oidc.clientId(),
                 URI.create(sp.oidcRedirectUri()), oidc.scopes(), attempt.id(), nonce, verifier,
                 oidc.pkce() == Pkce.PLAIN ? AuthorizationRequests.ChallengeMethod.PLAIN

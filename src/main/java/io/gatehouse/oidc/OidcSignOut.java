@@ -1,10 +1,10 @@
 package io.gatehouse.oidc;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.KnownProvider;
+import io.gatehouse.idp.OidcProvider;
 import io.gatehouse.idp.OidcSettings;
-import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.oidc.internal.IdTokenVerifier;
 import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SignOutStarter;
@@ -28,35 +28,31 @@ import org.springframework.web.bind.annotation.RestController;
  * (the provider loads Gatehouse's logout URL with its session id, and those sessions end here).
  */
 @RestController
-class OidcSignOut implements SignOutStarter {
+class OidcSignOut implements SignOutStarter<OidcProvider> {
     /** Longer sids are not stored with a session, so cannot name one. */
     private static final int MAX_SID = 256;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SsoSessions sessions;
     private final SignInOutcomes outcomes;
     private final Clock clock;
 
-    OidcSignOut(IdentityProviders registry, SsoSessions sessions, SignInOutcomes outcomes, Clock clock) {
-        this.registry = registry;
+    OidcSignOut(ProviderDirectory directory, SsoSessions sessions, SignInOutcomes outcomes, Clock clock) {
+        this.directory = directory;
         this.sessions = sessions;
         this.outcomes = outcomes;
         this.clock = clock;
     }
 
     @Override
-    public Protocol protocol() {
-        return Protocol.OIDC;
-    }
-
-    @Override
-    public Optional<ResponseEntity<String>> signOut(IdentityProvider idp, SsoSessions.SsoSession session, Instant now) {
-        OidcSettings oidc = (OidcSettings) idp.settings();
+    public Optional<ResponseEntity<String>> signOut(OidcProvider provider, SsoSessions.SsoSession session, Instant now) {
+        IdentityProvider idp = provider.idp();
+        OidcSettings oidc = provider.oidc();
         Optional<String> endSession = oidc.effective().endSession();
         sessions.end(session.id(), now);
         if (endSession.isEmpty()) {
             return Optional.empty();
         }
-        String back = registry.baseUrl() + "/sso/" + idp.org().value() + "/" + idp.alias().value() + "/oidc/logged-out";
+        String back = directory.endpoints(idp).oidcPostLogoutRedirectUri();
         String location = endSession.get() + (endSession.get().contains("?") ? "&" : "?") + "client_id="
                 + enc(oidc.clientId()) + "&post_logout_redirect_uri=" + enc(back);
         return Optional.of(ResponseEntity.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, location)
@@ -66,7 +62,7 @@ class OidcSignOut implements SignOutStarter {
     /** Where the provider sends the browser after its logout: on to the IdP's logout_redirect_url. */
     @GetMapping("/sso/{org}/{alias}/oidc/logged-out")
     ResponseEntity<String> loggedOut(@PathVariable String org, @PathVariable String alias) {
-        return oidcIdp(org, alias).map(outcomes::afterLogout).orElseGet(OidcSignOut::notFound);
+        return directory.oidc(org, alias).map(p -> outcomes.afterLogout(p.idp())).orElseGet(OidcSignOut::notFound);
     }
 
     /**
@@ -81,12 +77,12 @@ class OidcSignOut implements SignOutStarter {
     ResponseEntity<String> frontChannel(@PathVariable String org, @PathVariable String alias,
                                         @RequestParam(required = false) String iss,
                                         @RequestParam(required = false) String sid) {
-        Optional<IdentityProvider> found = oidcIdp(org, alias);
+        Optional<OidcProvider> found = directory.oidc(org, alias);
         if (found.isEmpty()) {
             return notFound();
         }
-        IdentityProvider idp = found.get();
-        OidcSettings oidc = (OidcSettings) idp.settings();
+        IdentityProvider idp = found.get().idp();
+        OidcSettings oidc = found.get().oidc();
         boolean issMayBeOmitted = idp.knownProvider().orElse(null) == KnownProvider.ENTRA_ID;
         if ((iss == null && sid != null && !issMayBeOmitted) || (iss != null && sid == null)
                 || (iss != null && !IdTokenVerifier.issuerMatches(OidcRelyingParty.expectedIssuer(idp, oidc), iss))
@@ -112,11 +108,6 @@ class OidcSignOut implements SignOutStarter {
     private static ResponseEntity<String> frameable(ResponseEntity.BodyBuilder response) {
         return response.header(HttpHeaders.CACHE_CONTROL, "no-cache, no-store").header(HttpHeaders.PRAGMA, "no-cache")
                 .header("Content-Security-Policy", "default-src 'none'").body("");
-    }
-
-    private Optional<IdentityProvider> oidcIdp(String org, String alias) {
-        return registry.lookup(org, alias)
-                .filter(i -> i.settings() instanceof OidcSettings);
     }
 
     private static ResponseEntity<String> notFound() {

@@ -3,7 +3,7 @@ package io.gatehouse.provisioning;
 import io.gatehouse.idp.DomainClaim;
 import io.gatehouse.idp.EmailDomain;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.signin.RejectReason;
 import java.net.IDN;
 import java.text.Normalizer;
@@ -30,10 +30,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class EmailVouching {
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
 
-    EmailVouching(IdentityProviders registry) {
-        this.registry = registry;
+    EmailVouching(ProviderDirectory directory) {
+        this.directory = directory;
     }
 
     /** What Gatehouse makes of an address. */
@@ -56,7 +56,7 @@ class EmailVouching {
             return new Verdict.Vouched(false);
         }
         Optional<String> domain = domainOf(email.get());
-        List<DomainClaim> claims = domain.map(registry::claimsOn).orElse(List.of());
+        List<DomainClaim> claims = domain.map(directory::claimsOn).orElse(List.of());
         Optional<DomainClaim> nearest = claims.stream().findFirst();
         Optional<DomainClaim> routed = claims.stream().filter(DomainClaim::enabled).findFirst();
         for (Optional<DomainClaim> claim : List.of(nearest, routed)) {
@@ -77,7 +77,7 @@ class EmailVouching {
         }
         boolean anyDomain = idp.provisioning().allowAnyEmailDomain();
         // a claim left at this point is the org's own, on a parent domain: the org has domains
-        if (!anyDomain && (nearest.isPresent() || !registry.orgDomains(idp.org()).isEmpty())) {
+        if (!anyDomain && (nearest.isPresent() || !directory.orgDomains(idp.org()).isEmpty())) {
             return new Verdict.Refused(
                     new ProvisioningResult.Refused(RejectReason.PROVISIONING_EMAIL_DOMAIN_NOT_ALLOWED));
         }

@@ -7,8 +7,9 @@ import io.gatehouse.api.JsonFields;
 import io.gatehouse.api.ProblemException;
 import io.gatehouse.audit.AuditLog;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.IdpAlias;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.ProviderView;
 import io.gatehouse.idp.Provisioning;
 import io.gatehouse.tenancy.OrgId;
 import io.gatehouse.tenancy.Orgs;
@@ -32,15 +33,15 @@ public class Users {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final UserStore store;
     private final Orgs orgs;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    Users(UserStore store, Orgs orgs, IdentityProviders registry, AuditLog audit, TransactionTemplate tx, Clock clock) {
+    Users(UserStore store, Orgs orgs, ProviderDirectory directory, AuditLog audit, TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.orgs = orgs;
-        this.registry = registry;
+        this.directory = directory;
         this.audit = audit;
         this.tx = tx;
         this.clock = clock;
@@ -58,12 +59,12 @@ public class Users {
         if (idpAlias.isPresent()) {
             IdpAlias alias = IdpAlias.parse(idpAlias.get()).orElseThrow(() -> ProblemException.validation("idp",
                     "invalid_format", "must be an identity-provider alias"));
-            Optional<IdentityProvider> idp = registry.lookup(org, alias);
+            Optional<ProviderView> idp = directory.find(org, alias);
             if (idp.isEmpty()) {
                 // a filter that matches nothing is an empty page, as for the other filters
                 return new Page(List.of(), Optional.empty());
             }
-            idpId = Optional.of(idp.get().id());
+            idpId = Optional.of(idp.get().idp().id());
         }
         List<User> found = store.list(org, new UserStore.Filter(idpId, email.map(String::strip)), afterId, limit + 1);
         if (found.size() > limit) {
@@ -79,7 +80,9 @@ public class Users {
 
     /** The identity provider that signed the user in (the API shows its alias). */
     public IdentityProvider identityProvider(Caller caller, User user) {
-        return registry.getById(caller, user.org(), user.idpId());
+        caller.require(user.org(), Permission.READ);
+        return directory.byId(user.org(), user.idpId()).map(ProviderView::idp)
+                .orElseThrow(() -> ProblemException.notFound("Identity provider " + user.idpId()));
     }
 
     /**

@@ -2,8 +2,10 @@ package io.gatehouse.saml;
 
 import io.gatehouse.crypto.PrivateKeys;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
+import io.gatehouse.idp.SigningKeyRefresh;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
 import io.gatehouse.signin.BrokeredIdentity;
@@ -34,7 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AcsController {
     private static final int MAX_RELAY_STATE = 80;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
+    private final SigningKeyRefresh signingKeys;
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
     private final SamlSignInStarter starter;
@@ -43,9 +46,10 @@ class AcsController {
     private final SamlResponseValidator validator = new SamlResponseValidator();
     private final Clock clock;
 
-    AcsController(IdentityProviders registry, SignInAttempts attempts, SpKeys spKeys, SamlSignInStarter starter,
-                  AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock) {
-        this.registry = registry;
+    AcsController(ProviderDirectory directory, SigningKeyRefresh signingKeys, SignInAttempts attempts, SpKeys spKeys,
+                  SamlSignInStarter starter, AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock) {
+        this.directory = directory;
+        this.signingKeys = signingKeys;
         this.attempts = attempts;
         this.spKeys = spKeys;
         this.starter = starter;
@@ -60,14 +64,14 @@ class AcsController {
                                @RequestParam(name = "RelayState", required = false) String relayState) {
         Instant now = clock.instant();
         Optional<OrgId> orgId = OrgId.parse(org);
-        Optional<IdentityProvider> found = registry.lookup(org, alias)
-                .filter(i -> i.settings() instanceof SamlSettings);
+        Optional<SamlProvider> provider = directory.saml(org, alias);
+        Optional<IdentityProvider> found = provider.map(SamlProvider::idp);
         if (orgId.isEmpty() || found.isEmpty() || !found.get().enabled()) {
             return SignInOutcomes.page(org404(), "No such sign-in",
                     "<p>This sign-in endpoint is not (or no longer) valid.</p>");
         }
         IdentityProvider idp = found.get();
-        Optional<SignInFailure> lost = starter.unavailableSecret(idp);
+        Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());
         if (lost.isPresent()) {
             return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
         }
@@ -79,18 +83,18 @@ class AcsController {
         if (attempt.isPresent() && !attempt.get().idpId().equals(idp.id())) {
             return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SIGNIN_ATTEMPT_MISMATCH));
         }
-        SamlSettings saml = (SamlSettings) idp.settings();
+        SamlSettings saml = provider.get().saml();
         if (attempt.isEmpty() && relayState != null && !relayState.isEmpty() && !saml.options().allowIdpInitiated()) {
             return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SIGNIN_ATTEMPT_UNKNOWN));
         }
-        SamlValidationResult result = validate(idp, samlResponse, attempt, now);
+        SamlValidationResult result = validate(provider.get(), samlResponse, attempt, now);
         if (result instanceof SamlValidationResult.Rejected rejected
                 && rejected.reason() == RejectReason.SAML_CERTIFICATE_UNTRUSTED) {
             // the IdP may have rotated its key: re-read its metadata once (rate-limited), then judge again
-            Optional<IdentityProvider> refreshed = registry.refreshSigningKeys(idp, now);
+            Optional<SamlProvider> refreshed = signingKeys.refreshSigningKeys(provider.get(), now);
             if (refreshed.isPresent()) {
-                idp = refreshed.get();
-                result = validate(idp, samlResponse, attempt, now);
+                idp = refreshed.get().idp();
+                result = validate(refreshed.get(), samlResponse, attempt, now);
             }
         }
         return switch (result) {
@@ -106,10 +110,11 @@ class AcsController {
         };
     }
 
-    private SamlValidationResult validate(IdentityProvider idp, String samlResponse, Optional<SignInAttempt> attempt,
+    private SamlValidationResult validate(SamlProvider provider, String samlResponse, Optional<SignInAttempt> attempt,
                                           Instant now) {
-        SamlSettings saml = (SamlSettings) idp.settings();
-        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        IdentityProvider idp = provider.idp();
+        SamlSettings saml = provider.saml();
+        SpEndpoints sp = directory.endpoints(idp);
         // only existing keys matter here: nothing can have been encrypted to a key not yet made
         List<PrivateKey> keys = new ArrayList<>(spKeys.privateKeys(idp.id(), SpKeys.Use.ENCRYPTION));
         idp.secrets().decryptionPrivateKey().ifPresent(k -> keys.add(PrivateKeys.parsePem(k.value())));

@@ -2,8 +2,8 @@ package io.gatehouse.saml;
 
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SamlBinding;
@@ -30,32 +30,28 @@ import org.w3c.dom.Document;
  * request id, RelayState the attempt's handle, never a URL) and sends it by the configured binding.
  */
 @Component
-class SamlSignInStarter implements SignInStarter {
+class SamlSignInStarter implements SignInStarter<SamlProvider> {
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
 
-    SamlSignInStarter(SignInAttempts attempts, SpKeys spKeys, IdentityProviders registry) {
+    SamlSignInStarter(SignInAttempts attempts, SpKeys spKeys, ProviderDirectory directory) {
         this.attempts = attempts;
         this.spKeys = spKeys;
-        this.registry = registry;
-    }
-
-    @Override
-    public Protocol protocol() {
-        return Protocol.SAML;
+        this.directory = directory;
     }
 
     /** Also the SP's own active keys: they sign the requests and decrypt the assertions. */
     @Override
-    public Optional<SignInFailure> unavailableSecret(IdentityProvider idp) {
-        return SignInStarter.super.unavailableSecret(idp).or(() -> spKeys.unopenableActiveKey(idp.id())
+    public Optional<SignInFailure> unavailableSecret(SamlProvider provider) {
+        return SignInStarter.super.unavailableSecret(provider).or(() -> spKeys.unopenableActiveKey(provider.idp().id())
                 .map(keyId -> SignInFailure.secretUnavailable("SAML SP private key", keyId)));
     }
 
     @Override
-    public ResponseEntity<String> start(IdentityProvider idp, LoginRequest login, Instant now) {
-        SamlSettings saml = (SamlSettings) idp.settings();
+    public ResponseEntity<String> start(SamlProvider provider, LoginRequest login, Instant now) {
+        IdentityProvider idp = provider.idp();
+        SamlSettings saml = provider.saml();
         SamlSettings.SamlOptions options = saml.options();
         Optional<SamlEndpoint> endpoint = saml.resolved().sso(options.ssoBinding())
                 .or(() -> saml.resolved().ssoServices().stream()
@@ -66,7 +62,7 @@ class SamlSignInStarter implements SignInStarter {
                     "<p>The identity provider has no single sign-on endpoint for HTTP-Redirect or HTTP-POST.</p>");
         }
         SignInAttempt attempt = attempts.start(idp, Optional.empty(), Optional.empty(), login.appContext(), now);
-        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        SpEndpoints sp = directory.endpoints(idp);
         Document request = AuthnRequestXml.document(new AuthnRequestXml.Request(attempt.requestId(), now,
                 endpoint.get().location(), sp.acsUrl(), sp.entityId(), options.nameIdFormat(), options.forceAuthn(),
                 !options.disableRequestedAuthnContext()));

@@ -3,8 +3,8 @@ package io.gatehouse.saml;
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SamlBinding;
@@ -27,31 +27,27 @@ import org.w3c.dom.Document;
  * signed with the IdP's SP key, sent by the binding of the IdP's logout endpoint.
  */
 @Component
-class SamlSignOut implements SignOutStarter {
-    private final IdentityProviders registry;
+class SamlSignOut implements SignOutStarter<SamlProvider> {
+    private final ProviderDirectory directory;
     private final SpKeys spKeys;
     private final SsoSessions sessions;
 
-    SamlSignOut(IdentityProviders registry, SpKeys spKeys, SsoSessions sessions) {
-        this.registry = registry;
+    SamlSignOut(ProviderDirectory directory, SpKeys spKeys, SsoSessions sessions) {
+        this.directory = directory;
         this.spKeys = spKeys;
         this.sessions = sessions;
     }
 
     @Override
-    public Protocol protocol() {
-        return Protocol.SAML;
-    }
-
-    @Override
-    public Optional<ResponseEntity<String>> signOut(IdentityProvider idp, SsoSessions.SsoSession session, Instant now) {
-        SamlSettings saml = (SamlSettings) idp.settings();
+    public Optional<ResponseEntity<String>> signOut(SamlProvider provider, SsoSessions.SsoSession session, Instant now) {
+        IdentityProvider idp = provider.idp();
+        SamlSettings saml = provider.saml();
         Optional<SamlEndpoint> slo = saml.resolved().slo();
         if (slo.isEmpty()) {
             return Optional.empty();
         }
         String id = RandomTokens.samlId();
-        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
+        SpEndpoints sp = directory.endpoints(idp);
         Document request = LogoutXml.request(id, now, slo.get().location(), sp.entityId(), session.subject(),
                 session.nameIdFormat(), session.sessionIndex());
         spKeys.ensure(idp.id(), now);

@@ -2,7 +2,8 @@ package io.gatehouse.saml;
 
 import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
@@ -32,16 +33,16 @@ import org.w3c.dom.Document;
 @RestController
 class SloController {
     private static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SsoSessions sessions;
     private final SpKeys spKeys;
     private final SignInOutcomes outcomes;
     private final Clock clock;
     private final LogoutMessageValidator validator = new LogoutMessageValidator();
 
-    SloController(IdentityProviders registry, SsoSessions sessions, SpKeys spKeys, SignInOutcomes outcomes,
+    SloController(ProviderDirectory directory, SsoSessions sessions, SpKeys spKeys, SignInOutcomes outcomes,
                   Clock clock) {
-        this.registry = registry;
+        this.directory = directory;
         this.sessions = sessions;
         this.spKeys = spKeys;
         this.outcomes = outcomes;
@@ -51,7 +52,7 @@ class SloController {
     @GetMapping("/sso/{org}/{alias}/saml/slo")
     ResponseEntity<String> redirectBinding(@PathVariable String org, @PathVariable String alias,
                                            HttpServletRequest request) {
-        Optional<IdentityProvider> idp = samlIdp(org, alias);
+        Optional<SamlProvider> idp = directory.saml(org, alias);
         if (idp.isEmpty()) {
             return notFound();
         }
@@ -64,7 +65,7 @@ class SloController {
     @PostMapping("/sso/{org}/{alias}/saml/slo")
     ResponseEntity<String> postBinding(@PathVariable String org, @PathVariable String alias,
                                        HttpServletRequest request) {
-        Optional<IdentityProvider> idp = samlIdp(org, alias);
+        Optional<SamlProvider> idp = directory.saml(org, alias);
         if (idp.isEmpty()) {
             return notFound();
         }
@@ -73,13 +74,14 @@ class SloController {
         return handle(idp.get(), result, Optional.ofNullable(request.getParameter("RelayState")));
     }
 
-    private LogoutExpectation expectation(IdentityProvider idp) {
-        return LogoutExpectation.of((SamlSettings) idp.settings(), sp(idp).entityId(), sp(idp).sloUrl(),
-                clock.instant());
+    private LogoutExpectation expectation(SamlProvider provider) {
+        SpEndpoints sp = directory.endpoints(provider.idp());
+        return LogoutExpectation.of(provider.saml(), sp.entityId(), sp.sloUrl(), clock.instant());
     }
 
-    private ResponseEntity<String> handle(IdentityProvider idp, LogoutValidationResult result,
+    private ResponseEntity<String> handle(SamlProvider provider, LogoutValidationResult result,
                                           Optional<String> relayState) {
+        IdentityProvider idp = provider.idp();
         Instant now = clock.instant();
         return switch (result) {
             case LogoutValidationResult.Refused r -> refused(idp, r.reason(), r.detail());
@@ -87,13 +89,14 @@ class SloController {
                     sessions.answersOurLogoutRequest(idp.id(), answered.inResponseTo()) ? outcomes.afterLogout(idp)
                             : refused(idp, RejectReason.SAML_IN_RESPONSE_TO_MISMATCH, "the LogoutResponse answers "
                                     + "no logout Gatehouse started (or one already answered)");
-            case LogoutValidationResult.LogoutRequested requested -> endSessions(idp, requested, relayState, now);
+            case LogoutValidationResult.LogoutRequested requested -> endSessions(provider, requested, relayState, now);
         };
     }
 
-    private ResponseEntity<String> endSessions(IdentityProvider idp, LogoutValidationResult.LogoutRequested requested,
+    private ResponseEntity<String> endSessions(SamlProvider provider, LogoutValidationResult.LogoutRequested requested,
                                                Optional<String> relayState, Instant now) {
-        SamlSettings saml = (SamlSettings) idp.settings();
+        IdentityProvider idp = provider.idp();
+        SamlSettings saml = provider.saml();
         int ended = 0;
         if (requested.sessionIndexes().isEmpty()) {
             ended = sessions.endBySubject(idp.id(), requested.nameId(), Optional.empty(), now);
@@ -108,7 +111,7 @@ class SloController {
         }
         Document answer = LogoutXml.response(RandomTokens.samlId(), now,
                 saml.resolved().slo().get().responseLocation().orElse(saml.resolved().slo().get().location()),
-                sp(idp).entityId(), requested.requestId(), SUCCESS);
+                directory.endpoints(idp).entityId(), requested.requestId(), SUCCESS);
         spKeys.ensure(idp.id(), now);
         ResponseEntity<String> sent = SamlSignOut.send(saml.resolved().slo().get(), "SAMLResponse", answer,
                 spKeys.active(idp.id(), SpKeys.Use.SIGNING), saml);
@@ -141,15 +144,6 @@ class SloController {
 
     private ResponseEntity<String> refused(IdentityProvider idp, RejectReason reason, String detail) {
         return outcomes.logoutRefused(idp, new SignInFailure(reason, detail));
-    }
-
-    private Optional<IdentityProvider> samlIdp(String org, String alias) {
-        return registry.lookup(org, alias)
-                .filter(i -> i.settings() instanceof SamlSettings);
-    }
-
-    private SpEndpoints sp(IdentityProvider idp) {
-        return SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
     }
 
     private static ResponseEntity<String> notFound() {

@@ -7,13 +7,19 @@ import io.gatehouse.api.Representation;
 import io.gatehouse.audit.AuditLog;
 import io.gatehouse.crypto.FingerprintAlgorithm;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.IdpAlias;
+import io.gatehouse.idp.OidcProvider;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.NameIdFormats;
 import io.gatehouse.idp.saml.SpKeys;
 import io.gatehouse.tenancy.OrgId;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.CacheControl;
@@ -36,23 +42,25 @@ import tools.jackson.databind.node.ObjectNode;
 class SpMetadataController {
     private static final String SAML_METADATA = "application/samlmetadata+xml";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SpKeys keys;
     private final SpMetadataWriter writer = new SpMetadataWriter();
     private final AuditLog audit;
     private final TransactionTemplate tx;
+    private final Clock clock;
 
-    SpMetadataController(IdentityProviders registry, SpKeys keys, AuditLog audit, TransactionTemplate tx) {
-        this.registry = registry;
+    SpMetadataController(ProviderDirectory directory, SpKeys keys, AuditLog audit, TransactionTemplate tx,
+                         Clock clock) {
+        this.directory = directory;
         this.keys = keys;
         this.audit = audit;
         this.tx = tx;
+        this.clock = clock;
     }
 
     @GetMapping("/sso/{org}/{alias}/saml/metadata")
     ResponseEntity<String> publicMetadata(@PathVariable String org, @PathVariable String alias) {
-        IdentityProvider idp = registry.lookup(org, alias)
-                .filter(i -> i.settings() instanceof SamlSettings)
+        SamlProvider idp = directory.saml(org, alias)
                 .orElseThrow(() -> ProblemException.notFound("SAML identity provider " + alias));
         return metadata(idp);
     }
@@ -64,17 +72,17 @@ class SpMetadataController {
 
     @GetMapping("/api/orgs/{org}/identity-providers/{alias}/sp-keys")
     Representation listKeys(Caller caller, @PathVariable String org, @PathVariable String alias) {
-        IdentityProvider idp = samlIdp(caller, org, alias, Permission.READ);
-        keys.ensure(idp.id(), registry.now());
+        IdentityProvider idp = samlIdp(caller, org, alias, Permission.READ).idp();
+        keys.ensure(idp.id(), now());
         return keysRepresentation(idp);
     }
 
     /** Publishes the next signing and encryption keys in metadata, ahead of their use. */
     @PostMapping("/api/orgs/{org}/identity-providers/{alias}/sp-keys/next")
     Representation prepareNext(Caller caller, @PathVariable String org, @PathVariable String alias) {
-        IdentityProvider idp = samlIdp(caller, org, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider idp = samlIdp(caller, org, alias, Permission.MANAGE_IDENTITY_PROVIDERS).idp();
         tx.executeWithoutResult(s -> {
-            keys.prepareNext(idp.id(), registry.now());
+            keys.prepareNext(idp.id(), now());
             audit.configurationChanged(idp.org(), "sp_keys.next_published", caller.actor(), alias,
                     JSON.createObjectNode());
         });
@@ -84,22 +92,27 @@ class SpMetadataController {
     /** Switches to the published next keys; the old ones retire. */
     @PostMapping("/api/orgs/{org}/identity-providers/{alias}/sp-keys/next/activate")
     Representation activateNext(Caller caller, @PathVariable String org, @PathVariable String alias) {
-        IdentityProvider idp = samlIdp(caller, org, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider idp = samlIdp(caller, org, alias, Permission.MANAGE_IDENTITY_PROVIDERS).idp();
         tx.executeWithoutResult(s -> {
-            keys.activateNext(idp.id(), registry.now());
+            keys.activateNext(idp.id(), now());
             audit.configurationChanged(idp.org(), "sp_keys.rotated", caller.actor(), alias, JSON.createObjectNode());
         });
         return keysRepresentation(idp);
     }
 
-    private IdentityProvider samlIdp(Caller caller, String org, String alias, Permission permission) {
+    private SamlProvider samlIdp(Caller caller, String org, String alias, Permission permission) {
         OrgId orgId = OrgId.parse(org).orElseThrow(() -> ProblemException.notFound("Organization " + org));
         caller.require(orgId, permission);
-        IdentityProvider idp = registry.get(caller, orgId, alias);
-        if (!(idp.settings() instanceof SamlSettings)) {
-            throw ProblemException.notFound("SAML identity provider " + alias);
-        }
-        return idp;
+        return switch (IdpAlias.parse(alias).flatMap(a -> directory.find(orgId, a))
+                .orElseThrow(() -> ProblemException.notFound("Identity provider " + alias))) {
+            case SamlProvider saml -> saml;
+            case OidcProvider oidc -> throw ProblemException.notFound("SAML identity provider " + alias);
+        };
+    }
+
+    /** In the database's precision, as the registry writes times. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private Representation keysRepresentation(IdentityProvider idp) {
@@ -117,10 +130,11 @@ class SpMetadataController {
         return new Representation.Collection(body, "sp_keys", java.util.Map.of("self", base), "items", null, "id");
     }
 
-    private ResponseEntity<String> metadata(IdentityProvider idp) {
-        SamlSettings saml = (SamlSettings) idp.settings();
-        SpEndpoints sp = SpEndpoints.of(registry.baseUrl(), idp.org(), idp.alias());
-        keys.ensure(idp.id(), registry.now());
+    private ResponseEntity<String> metadata(SamlProvider provider) {
+        IdentityProvider idp = provider.idp();
+        SamlSettings saml = provider.saml();
+        SpEndpoints sp = directory.endpoints(idp);
+        keys.ensure(idp.id(), now());
         List<SpKeys.SpKey> published = keys.list(idp.id()).stream()
                 .filter(k -> k.status() != SpKeys.Status.RETIRED).toList();
         List<X509Certificate> signing = published.stream().filter(k -> k.use() == SpKeys.Use.SIGNING)

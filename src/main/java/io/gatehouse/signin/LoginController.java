@@ -1,7 +1,7 @@
 package io.gatehouse.signin;
 
-import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.ProviderView;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -15,12 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LoginController {
     private static final int MAX_HINT = 320;
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SignInStarts starts;
     private final Clock clock;
 
-    LoginController(IdentityProviders registry, SignInStarts starts, Clock clock) {
-        this.registry = registry;
+    LoginController(ProviderDirectory directory, SignInStarts starts, Clock clock) {
+        this.directory = directory;
         this.starts = starts;
         this.clock = clock;
     }
@@ -28,8 +28,8 @@ class LoginController {
     @GetMapping("/sso/{org}/{alias}/login")
     ResponseEntity<String> login(@PathVariable String org, @PathVariable String alias,
                                  @RequestParam(name = "login_hint", required = false) String loginHint) {
-        Optional<IdentityProvider> idp = registry.lookup(org, alias);
-        if (idp.isEmpty() || !idp.get().enabled()) {
+        Optional<ProviderView> idp = directory.find(org, alias);
+        if (idp.isEmpty() || !idp.get().idp().enabled()) {
             // the same answer for unknown and disabled: which companies use which IdP is nobody's business
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
                     "<p>This sign-in link is not (or no longer) valid. Ask your administrator for the right one.</p>");

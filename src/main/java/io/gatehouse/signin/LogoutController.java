@@ -1,14 +1,13 @@
 package io.gatehouse.signin;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
-import io.gatehouse.idp.Protocol;
+import io.gatehouse.idp.OidcProvider;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.ProviderView;
+import io.gatehouse.idp.SamlProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,34 +23,39 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class LogoutController {
-    private final IdentityProviders registry;
+    private final ProviderDirectory directory;
     private final SsoSessions sessions;
     private final SignInOutcomes outcomes;
-    private final Map<Protocol, SignOutStarter> starters = new EnumMap<>(Protocol.class);
+    private final SignOutStarter<SamlProvider> saml;
+    private final SignOutStarter<OidcProvider> oidc;
     private final Clock clock;
 
-    LogoutController(IdentityProviders registry, SsoSessions sessions, SignInOutcomes outcomes,
-                     List<SignOutStarter> starters, Clock clock) {
-        this.registry = registry;
+    LogoutController(ProviderDirectory directory, SsoSessions sessions, SignInOutcomes outcomes,
+                     SignOutStarter<SamlProvider> saml, SignOutStarter<OidcProvider> oidc, Clock clock) {
+        this.directory = directory;
         this.sessions = sessions;
         this.outcomes = outcomes;
+        this.saml = saml;
+        this.oidc = oidc;
         this.clock = clock;
-        starters.forEach(s -> this.starters.put(s.protocol(), s));
     }
 
     @GetMapping("/sso/{org}/{alias}/logout")
     ResponseEntity<String> logout(@PathVariable String org, @PathVariable String alias,
                                   @CookieValue(name = SignInOutcomes.SESSION_COOKIE, required = false) String cookie) {
         Instant now = clock.instant();
-        Optional<IdentityProvider> idp = registry.lookup(org, alias);
+        Optional<ProviderView> provider = directory.find(org, alias);
+        Optional<IdentityProvider> idp = provider.map(ProviderView::idp);
         if (idp.isEmpty()) {
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
                     "<p>This sign-out link is not valid.</p>");
         }
         String clear = outcomes.sessionCookie(idp.get().org(), alias, "", Duration.ZERO).toString();
         Optional<SsoSessions.SsoSession> session = sessions.find(cookie, idp.get().id(), now);
-        Optional<ResponseEntity<String>> atIdp = session.flatMap(s -> Optional.ofNullable(
-                starters.get(idp.get().settings().protocol())).flatMap(starter -> starter.signOut(idp.get(), s, now)));
+        Optional<ResponseEntity<String>> atIdp = session.flatMap(s -> switch (provider.get()) {
+            case SamlProvider p -> saml.signOut(p, s, now);
+            case OidcProvider p -> oidc.signOut(p, s, now);
+        });
         session.ifPresent(s -> outcomes.signedOut(idp.get(), s, "sign_out.requested"));
         if (atIdp.isPresent()) {
             return ResponseEntity.status(atIdp.get().getStatusCode()).headers(atIdp.get().getHeaders())

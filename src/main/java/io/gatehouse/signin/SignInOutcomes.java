@@ -2,8 +2,8 @@ package io.gatehouse.signin;
 
 import io.gatehouse.audit.AuditLog;
 import io.gatehouse.audit.EventCategory;
+import io.gatehouse.config.GatehouseProperties;
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.tenancy.OrgId;
 import java.net.URLEncoder;
 import java.time.Clock;
@@ -35,18 +35,19 @@ public class SignInOutcomes {
     public static final String SESSION_COOKIE = "gatehouse_sso";
     private final AuditLog audit;
     private final SsoSessions sessions;
-    private final IdentityProviders registry;
+    /** Session cookies are Secure when Gatehouse is reached over HTTPS. */
+    private final boolean secureCookies;
     private final Clock clock;
     private final ObjectProvider<SignInCompletion> completions;
     /** Looked up once, at the first sign-in: a bean lookup per sign-in costs more than it seems. */
     private volatile SignInCompletion completion;
 
-    SignInOutcomes(AuditLog audit, SsoSessions sessions, IdentityProviders registry, Clock clock,
+    SignInOutcomes(AuditLog audit, SsoSessions sessions, GatehouseProperties properties, Clock clock,
                    ObjectProvider<SignInCompletion> completions) {
         this.completions = completions;
         this.audit = audit;
         this.sessions = sessions;
-        this.registry = registry;
+        this.secureCookies = properties.baseUrl().startsWith("https:");
         this.clock = clock;
     }
 
@@ -182,7 +183,7 @@ public class SignInOutcomes {
     }
 
     public ResponseCookie sessionCookie(OrgId org, String alias, String value, java.time.Duration maxAge) {
-        return ResponseCookie.from(SESSION_COOKIE, value).httpOnly(true).secure(registry.baseUrl().startsWith("https:"))
+        return ResponseCookie.from(SESSION_COOKIE, value).httpOnly(true).secure(secureCookies)
                 .sameSite("Lax").path("/sso/" + org.value() + "/" + alias + "/").maxAge(maxAge).build();
     }
 

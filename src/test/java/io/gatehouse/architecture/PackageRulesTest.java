@@ -64,6 +64,21 @@ class PackageRulesTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The sign-in runtime reads providers through the read-only directory ({@code ProviderDirectory},
+     * typed SAML and OIDC views) and re-reads metadata through {@code SigningKeyRefresh}; the
+     * registry's writer and its store stay out of reach.
+     */
+    @Test
+    void runtimeReadsProvidersThroughTheDirectory() {
+        noClasses().that().resideInAnyPackage("io.gatehouse.saml..", "io.gatehouse.oidc..", "io.gatehouse.signin..",
+                        "io.gatehouse.issuer..", "io.gatehouse.provisioning..", "io.gatehouse.mapping..",
+                        "io.gatehouse.routing..")
+                .should().dependOnClassesThat()
+                .haveNameMatching("io\\.gatehouse\\.idp\\.(IdentityProviders|IdentityProviderStore)(\\$.*)?")
+                .check(CLASSES);
+    }
+
     @Test
     void registryIsTheOnlyWriterOfIdentityProviders() {
         noClasses().that().resideOutsideOfPackage("io.gatehouse.idp")

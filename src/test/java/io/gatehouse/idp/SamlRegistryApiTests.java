@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 abstract class SamlRegistryApiTests extends ApiTest {
     private static final X509Certificate SIGNING = TestCertificates.valid("idp-signing").certificate();
     @org.springframework.beans.factory.annotation.Autowired
-    private IdentityProviders registry;
+    private MetadataRefresher refresher;
     @org.springframework.beans.factory.annotation.Autowired
     private io.gatehouse.crypto.KeyPairPool keyPool;
     @org.springframework.beans.factory.annotation.Autowired
@@ -251,11 +251,11 @@ abstract class SamlRegistryApiTests extends ApiTest {
             X509Certificate rotated = TestCertificates.valid("rotated-on-schedule").certificate();
             served.set(TestIdpMetadata.okta("https://idp.acme.com", rotated));
             // not yet due: nothing changes
-            registry.refreshDueMetadata(Instant.now().plusSeconds(60), 10_000);
+            refresher.refreshDueMetadata(Instant.now().plusSeconds(60), 10_000);
             assertThat(api.get(base() + "/scheduled", key).json().at("/certificates/0/fingerprint_sha256")
                     .asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(SIGNING));
 
-            registry.refreshDueMetadata(Instant.now().plusSeconds(3700), 10_000);
+            refresher.refreshDueMetadata(Instant.now().plusSeconds(3700), 10_000);
             assertThat(api.get(base() + "/scheduled", key).json().at("/certificates/0/fingerprint_sha256")
                     .asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
             JsonNode refreshedEvent = event("identity_provider.metadata_refreshed");
@@ -266,7 +266,7 @@ abstract class SamlRegistryApiTests extends ApiTest {
                     .isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(SIGNING));
 
             status.set(500);
-            registry.refreshDueMetadata(Instant.now().plusSeconds(2 * 3700), 10_000);
+            refresher.refreshDueMetadata(Instant.now().plusSeconds(2 * 3700), 10_000);
             assertThat(api.get(base() + "/scheduled", key).json().at("/certificates/0/fingerprint_sha256")
                     .asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(rotated));
             assertThat(event("identity_provider.metadata_refresh_failed").at("/details/code").asString())
@@ -283,8 +283,8 @@ abstract class SamlRegistryApiTests extends ApiTest {
         body.putObject("saml").put("entity_id", "https://idp.expiring.example").put("sso_url", "https://idp.expiring.example/sso")
                 .putArray("certificates").add(TestCertificates.pem(soon));
         assertThat(api.post(base(), key, body).status()).isEqualTo(201);
-        registry.warnOfExpiringCertificates(Instant.now(), 100_000);
-        registry.warnOfExpiringCertificates(Instant.now(), 100_000);
+        refresher.warnOfExpiringCertificates(Instant.now(), 100_000);
+        refresher.warnOfExpiringCertificates(Instant.now(), 100_000);
         JsonNode e = event("identity_provider.certificate_expiring");
         assertThat(e.at("/details/fingerprint_sha256").asString()).isEqualTo(FingerprintAlgorithm.SHA256.fingerprint(soon));
         assertThat(e.at("/details/expired").asBoolean()).isFalse();
@@ -312,7 +312,7 @@ abstract class SamlRegistryApiTests extends ApiTest {
         jdbc.sql("update identity_providers set certificate_watch_from = ? where id = ?")
                 .params(java.sql.Timestamp.from(Instant.EPOCH), id).update();
         assertThat(store.certificateWatchDue(Instant.now(), 100_000)).extracting(IdentityProvider::id).contains(id);
-        registry.warnOfExpiringCertificates(Instant.now(), 100_000);
+        refresher.warnOfExpiringCertificates(Instant.now(), 100_000);
         assertThat(store.certificateWatchDue(Instant.now(), 100_000)).extracting(IdentityProvider::id).doesNotContain(id);
         assertThat(api.get("/api/orgs/" + org + "/events?limit=100", ADMIN).text()).doesNotContain("certificate_expiring");
 

@@ -3,8 +3,9 @@ package io.gatehouse.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.idp.IdentityProvider;
-import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.IdpAlias;
+import io.gatehouse.idp.ProviderDirectory;
+import io.gatehouse.idp.ProviderView;
 import io.gatehouse.provisioning.ProvisioningResult.Provisioned;
 import io.gatehouse.provisioning.ProvisioningResult.Refused;
 import io.gatehouse.signin.BrokeredIdentity;
@@ -43,7 +44,7 @@ abstract class ProvisioningTests extends ApiTest {
     @Autowired
     UserProvisioning provisioning;
     @Autowired
-    IdentityProviders registry;
+    ProviderDirectory directory;
     @Autowired
     UserStore store;
 
@@ -79,7 +80,7 @@ abstract class ProvisioningTests extends ApiTest {
     }
 
     private IdentityProvider current(String org, String alias) {
-        return registry.lookup(new OrgId(org), new IdpAlias(alias)).orElseThrow();
+        return directory.find(new OrgId(org), new IdpAlias(alias)).map(ProviderView::idp).orElseThrow();
     }
 
     private Provisioned provisioned(IdentityProvider idp, BrokeredIdentity identity, Instant now) {
