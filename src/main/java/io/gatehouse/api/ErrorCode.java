@@ -23,7 +23,10 @@ public enum ErrorCode {
     INTERNAL(500, "internal_error", "An unexpected error occurred"),
     // new codes go last: the Checkmarx dialect's numeric messageCode is made from the ordinal
     MALFORMED_PARAMETERS(400, "malformed_parameters",
-            "The query string or form body could not be decoded (a malformed %-escape or a NUL character)");
+            "The query string or form body could not be decoded (a malformed %-escape or a NUL character)"),
+    EXPECTATION_FAILED(417, "expectation_failed", "The server cannot meet the request's Expect header"),
+    NOT_IMPLEMENTED(501, "not_implemented", "The request uses a transfer coding the server does not implement"),
+    HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported", "The request's HTTP version is not supported");
 
     private final int status;
     private final String code;

@@ -1,6 +1,9 @@
 package io.gatehouse.api;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -19,12 +22,30 @@ public class ProblemDialects {
 
     public ResponseEntity<byte[]> entity(HttpServletRequest request, ErrorCode code, String detail,
                                          List<FieldError> errors) {
+        request = asSent(request);
         for (ProblemDialect dialect : dialects) {
             if (dialect.speaksFor(request)) {
                 return dialect.render(request, code, detail, errors);
             }
         }
         return ProblemWriter.entity(request, code, detail, errors);
+    }
+
+    /**
+     * In Spring's error dispatch the request's path is {@code /error}; the problem (its dialect, its
+     * instance) is about the path the client sent.
+     */
+    private static HttpServletRequest asSent(HttpServletRequest request) {
+        if (request.getDispatcherType() == DispatcherType.ERROR
+                && request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String sent) {
+            return new HttpServletRequestWrapper(request) {
+                @Override
+                public String getRequestURI() {
+                    return sent;
+                }
+            };
+        }
+        return request;
     }
 
     void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)

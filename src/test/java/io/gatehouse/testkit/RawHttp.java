@@ -38,16 +38,27 @@ public final class RawHttp {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("\r\n");
+        byte[] start = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = body == null ? start : java.util.Arrays.copyOf(start, start.length + body.length);
+        if (body != null) {
+            System.arraycopy(body, 0, request, start.length, body.length);
+        }
+        return exchange(request);
+    }
+
+    /**
+     * Sends these bytes as they are (a request line, headers and body the test wrote itself, broken
+     * as it likes) on a connection of their own, and reads the answer until the server closes it.
+     */
+    public ApiClient.Reply exchange(byte[] request) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                socket.getOutputStream().write(body);
-            }
+            socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
             return read(socket.getInputStream());
         } catch (IOException e) {
-            throw new UncheckedIOException("request failed: " + method + " " + target, e);
+            throw new UncheckedIOException("request failed: "
+                    + new String(request, 0, Math.min(request.length, 80), StandardCharsets.ISO_8859_1), e);
         }
     }
 
