@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -34,6 +35,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What {@link #issue} hands out: "gh_" and 32 random bytes in unpadded base64url. */
+    private static final Pattern ISSUED_FORM = Pattern.compile("gh_[A-Za-z0-9_-]{43}");
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Optional<byte[]> platformKeyHash;
@@ -122,6 +125,10 @@ public class ApiKeys {
         byte[] hash = sha256(presented);
         if (platformKeyHash.isPresent() && MessageDigest.isEqual(platformKeyHash.get(), hash)) {
             return Optional.of(new Caller.PlatformAdmin());
+        }
+        if (!ISSUED_FORM.matcher(presented).matches()) {
+            // no key was ever issued in this form: no query, and nothing cached that could push out a real answer
+            return Optional.empty();
         }
         String hex = HexFormat.of().formatHex(hash);
         long current = generation.get();

@@ -19,8 +19,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * Establishes the {@link Caller} for any handler that declares one, from {@code Authorization:
  * Bearer}, {@code X-API-Key} or the {@code api_key} query parameter, in that order. Wrong keys are
- * counted per client address: once an address has used up its failures, every key it presents is
- * refused (429) until the window ends, a right one too, so the answer never tells a guess was right.
+ * counted per client address; past the limit a wrong key is answered 429 with Retry-After, not 401,
+ * until the window ends. A right key is always honoured and resets nothing: keys are 256-bit random
+ * values, so the limit is there to turn away floods and scanners, not to slow guessing, and many
+ * clients share one address (a NAT, a load balancer missing from GATEHOUSE_TRUSTED_PROXIES), where
+ * one of them must not lock the others out.
  */
 @Configuration(proxyBeanMethods = false)
 class CallerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
@@ -56,15 +59,13 @@ class CallerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer 
         }
         String presented = presentedKey(request).orElseThrow(() -> new ProblemException(ErrorCode.UNAUTHORIZED,
                 "Send an API key as Authorization: Bearer <key>, X-API-Key: <key> or ?api_key=<key>"));
-        Optional<Duration> locked = failures.exhausted(request);
-        if (locked.isPresent()) {
-            throw ProblemException.tooManyRequests("Too many wrong API keys from this address; try again after the"
-                    + " Retry-After delay", locked.get());
-        }
         Optional<Caller> known = keys.authenticate(presented);
         if (known.isEmpty()) {
-            // a success never resets the count: a key of one's own between guesses must not reopen guessing
-            failures.spend(request);
+            Optional<Duration> wait = failures.spend(request);
+            if (wait.isPresent()) {
+                throw ProblemException.tooManyRequests("Too many wrong API keys from this address; try again after"
+                        + " the Retry-After delay", wait.get());
+            }
             throw new ProblemException(ErrorCode.UNAUTHORIZED, "The API key is not valid");
         }
         Caller caller = known.get();

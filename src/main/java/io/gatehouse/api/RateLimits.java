@@ -19,7 +19,7 @@ public class RateLimits {
         this.discoveryLookups = new RateLimit(s.discoveryLookups(), s.discoveryWindow(), clock, clients, MAX_ADDRESSES);
     }
 
-    /** Wrong API keys presented (guessing a key, or a script with a revoked one). */
+    /** Wrong API keys presented (a scanner, or a script with a revoked key); a right key is never counted. */
     public RateLimit apiKeyFailures() {
         return apiKeyFailures;
     }

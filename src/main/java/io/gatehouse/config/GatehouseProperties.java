@@ -53,8 +53,9 @@ public record GatehouseProperties(
      * GATEHOUSE_DISCOVERY_LOOKUP_LIMIT and _WINDOW); each window is fixed from the first event an
      * address spends in it. Unset or non-positive values take the defaults.
      *
-     * @param apiKeyFailures      wrong API keys an address may present in a window; after them every
-     *                            API call from it, with a right key too, is refused until the window ends
+     * @param apiKeyFailures      wrong API keys an address may present in a window; after them each
+     *                            further wrong key is answered 429 until the window ends (a right key
+     *                            is always honoured)
      * @param apiKeyFailureWindow that window
      * @param discoveryLookups    provider lookups at {@code /oauth2/authorize} (login_hint, organization,
      *                            identity_provider) an address may make in a window

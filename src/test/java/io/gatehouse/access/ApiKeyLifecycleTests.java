@@ -6,7 +6,9 @@ import io.gatehouse.crypto.Sha256;
 import io.gatehouse.testkit.ApiTest;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,13 +59,20 @@ abstract class ApiKeyLifecycleTests extends ApiTest {
         Timestamp orgCreated = jdbc.sql("select created_at from orgs where id = ?").param(org).query(Timestamp.class)
                 .single();
         // a key row that outlived its org (a restore, a database without the cascade), under the same id
-        String leftover = "gh_" + UUID.randomUUID();
+        String leftover = issuedForm();
         insertKeyRow(org, leftover, Timestamp.from(orgCreated.toInstant().minusSeconds(86_400)));
         assertThat(getOrg(org, leftover)).isEqualTo(401);
         // the twin: the same row bound to the org's present row is honoured
-        String current = "gh_" + UUID.randomUUID();
+        String current = issuedForm();
         insertKeyRow(org, current, orgCreated);
         assertThat(getOrg(org, current)).isEqualTo(200);
+    }
+
+    /** A value of the form ApiKeys issues (any other form is refused before the database is asked). */
+    private static String issuedForm() {
+        byte[] random = new byte[32];
+        ThreadLocalRandom.current().nextBytes(random);
+        return "gh_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     private void insertKeyRow(String org, String plaintext, Timestamp orgCreatedAt) {
