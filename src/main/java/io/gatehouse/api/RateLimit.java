@@ -71,7 +71,8 @@ public final class RateLimit {
         return Duration.between(now, w.start().plus(window));
     }
 
-    private static InetAddress key(InetAddress address) {
+    /** The address an event is counted under: itself, or for IPv6 its /64. */
+    static InetAddress key(InetAddress address) {
         if (address instanceof Inet6Address) {
             byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
             Arrays.fill(prefix, 8, 16, (byte) 0);

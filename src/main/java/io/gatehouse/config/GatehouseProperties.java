@@ -24,7 +24,8 @@ public record GatehouseProperties(
         String trustedProxies,
         int apiKeyFailureLimit,
         Duration apiKeyFailureWindow,
-        int discoveryLookupLimit,
+        int discoveryMissLimit,
+        int discoveryHitLimit,
         Duration discoveryLookupWindow) {
 
     public GatehouseProperties {
@@ -35,7 +36,8 @@ public record GatehouseProperties(
         trustedProxies = trustedProxies == null ? "" : trustedProxies;
         apiKeyFailureLimit = apiKeyFailureLimit <= 0 ? 20 : apiKeyFailureLimit;
         apiKeyFailureWindow = positiveOr(apiKeyFailureWindow, Duration.ofMinutes(10));
-        discoveryLookupLimit = discoveryLookupLimit <= 0 ? 60 : discoveryLookupLimit;
+        discoveryMissLimit = discoveryMissLimit <= 0 ? 30 : discoveryMissLimit;
+        discoveryHitLimit = discoveryHitLimit <= 0 ? 600 : discoveryHitLimit;
         discoveryLookupWindow = positiveOr(discoveryLookupWindow, Duration.ofMinutes(1));
     }
 
@@ -45,24 +47,29 @@ public record GatehouseProperties(
 
     /** The rate limits per client address. */
     public RateLimitSettings rateLimits() {
-        return new RateLimitSettings(apiKeyFailureLimit, apiKeyFailureWindow, discoveryLookupLimit, discoveryLookupWindow);
+        return new RateLimitSettings(apiKeyFailureLimit, apiKeyFailureWindow, discoveryMissLimit, discoveryHitLimit,
+                discoveryLookupWindow);
     }
 
     /**
      * Limits per client address (GATEHOUSE_API_KEY_FAILURE_LIMIT and _WINDOW,
-     * GATEHOUSE_DISCOVERY_LOOKUP_LIMIT and _WINDOW); each window is fixed from the first event an
-     * address spends in it. Unset or non-positive values take the defaults.
+     * GATEHOUSE_DISCOVERY_MISS_LIMIT, GATEHOUSE_DISCOVERY_HIT_LIMIT, GATEHOUSE_DISCOVERY_LOOKUP_WINDOW);
+     * each window is fixed from the first event an address spends in it. Unset or non-positive values
+     * take the defaults.
      *
      * @param apiKeyFailures      wrong API keys an address may present in a window; after them each
      *                            further wrong key is answered 429 until the window ends (a right key
      *                            is always honoured)
      * @param apiKeyFailureWindow that window
-     * @param discoveryLookups    provider lookups at {@code /oauth2/authorize} (login_hint, organization,
-     *                            identity_provider) an address may make in a window
-     * @param discoveryWindow     that window
+     * @param discoveryMisses     provider lookups at {@code /oauth2/authorize} (login_hint, organization,
+     *                            identity_provider) that find nothing an address may make in a window:
+     *                            enumerating orgs and domains is mostly misses, so this one is strict
+     * @param discoveryHits       lookups that find a provider an address may make in a window: many
+     *                            people signing in behind one NAT address, so this one is generous
+     * @param discoveryWindow     the window of both
      */
-    public record RateLimitSettings(int apiKeyFailures, Duration apiKeyFailureWindow, int discoveryLookups,
-                                    Duration discoveryWindow) {
+    public record RateLimitSettings(int apiKeyFailures, Duration apiKeyFailureWindow, int discoveryMisses,
+                                    int discoveryHits, Duration discoveryWindow) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.issuer;
 
+import io.gatehouse.api.DiscoveryLimit;
 import io.gatehouse.api.RateLimit;
 import io.gatehouse.api.RateLimits;
 import io.gatehouse.idp.ProviderDirectory;
@@ -15,9 +16,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -45,9 +48,9 @@ class AuthorizeController {
     /**
      * Provider lookups per client address (identity_provider, organization, login_hint): each answer
      * tells whether an org, a provider or an email domain uses Gatehouse, and by which names, so
-     * none may become an oracle at scale.
+     * misses are limited strictly (enumeration) and hits generously (many users behind one NAT).
      */
-    private final RateLimit lookups;
+    private final DiscoveryLimit lookups;
 
     AuthorizeController(Applications applications, DomainRouter router, ProviderDirectory directory,
                         SignInStarts starts, Clock clock, Issuer issuer, RateLimits limits) {
@@ -57,7 +60,7 @@ class AuthorizeController {
         this.starts = starts;
         this.clock = clock;
         this.issuer = issuer;
-        this.lookups = limits.discoveryLookups();
+        this.lookups = limits.discovery();
     }
 
     @GetMapping("/oauth2/authorize")
@@ -95,8 +98,8 @@ class AuthorizeController {
 
         Optional<String> loginHint = Optional.ofNullable(p.get("login_hint")).map(String::strip).filter(h -> !h.isEmpty());
         Optional<Route> route;
-        boolean lookup = p.containsKey("identity_provider") || p.containsKey("organization") || loginHint.isPresent();
-        Optional<Duration> wait = lookup ? lookups.spend(http) : Optional.empty();
+        Optional<String> asked = lookupOf(p, loginHint);
+        Optional<Duration> wait = asked.flatMap(lookup -> lookups.admit(http, lookup));
         if (wait.isPresent()) {
             ResponseEntity<String> page = SignInOutcomes.page(HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
                     "<p>Too many sign-in lookups from this address. Wait a little and try again.</p>");
@@ -107,11 +110,13 @@ class AuthorizeController {
             String[] parts = p.get("identity_provider").split("/", 2);
             route = parts.length != 2 ? Optional.empty() : OrgId.parse(parts[0]).flatMap(org -> router.forOrg(org)
                     .stream().filter(r -> r.alias().value().equals(parts[1])).findFirst());
+            lookups.answered(http, revealed(asked.orElseThrow(), route.stream().toList()));
             if (route.isEmpty()) {
                 return toApp(redirectUri, state, "invalid_request", "identity_provider is not an enabled provider");
             }
         } else if (p.containsKey("organization")) {
             List<Route> routes = OrgId.parse(p.get("organization")).map(router::forOrg).orElse(List.of());
+            lookups.answered(http, revealed(asked.orElseThrow(), routes));
             if (routes.isEmpty()) {
                 return toApp(redirectUri, state, "invalid_request", "the organization has no enabled identity provider");
             }
@@ -121,6 +126,7 @@ class AuthorizeController {
             route = Optional.of(routes.getFirst());
         } else if (loginHint.isPresent()) {
             route = router.forEmail(loginHint.get());
+            lookups.answered(http, revealed(asked.orElseThrow(), route.stream().toList()));
             if (route.isEmpty()) {
                 return emailPage(p, Optional.of("We could not find single sign-on for that address. Check it, or ask"
                         + " your administrator how to sign in."));
@@ -138,6 +144,32 @@ class AuthorizeController {
         }
         return starts.start(idp.get(), new LoginRequest(loginHint.filter(h -> h.contains("@")),
                 Optional.of(request.toJson())), clock.instant());
+    }
+
+    /**
+     * The provider lookup the request asks for, as the discovery limit knows it: a login_hint by its
+     * domain, so that the users of one org ask the same.
+     */
+    private static Optional<String> lookupOf(Map<String, String> p, Optional<String> loginHint) {
+        if (p.containsKey("identity_provider")) {
+            return Optional.of("identity_provider=" + p.get("identity_provider"));
+        }
+        if (p.containsKey("organization")) {
+            return Optional.of("organization=" + p.get("organization"));
+        }
+        return loginHint.map(h -> "login_hint=@" + h.substring(h.lastIndexOf('@') + 1).strip().toLowerCase(Locale.ROOT));
+    }
+
+    /** What a lookup that found these routes told: nothing; or itself, and the providers a chooser links to. */
+    private static List<String> revealed(String asked, List<Route> found) {
+        List<String> revealed = new ArrayList<>();
+        if (!found.isEmpty()) {
+            revealed.add(asked);
+        }
+        if (found.size() > 1) {
+            found.forEach(r -> revealed.add("identity_provider=" + r.org().value() + "/" + r.alias().value()));
+        }
+        return revealed;
     }
 
     /** An error for the app, on its (validated) redirect URI, with its state. */

@@ -26,20 +26,22 @@ class GatehousePropertiesTest {
                 "GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8,fd00::/8",
                 "GATEHOUSE_API_KEY_FAILURE_LIMIT", "7",
                 "GATEHOUSE_API_KEY_FAILURE_WINDOW", "15m",
-                "GATEHOUSE_DISCOVERY_LOOKUP_LIMIT", "200",
+                "GATEHOUSE_DISCOVERY_MISS_LIMIT", "12",
+                "GATEHOUSE_DISCOVERY_HIT_LIMIT", "2000",
                 "GATEHOUSE_DISCOVERY_LOOKUP_WINDOW", "30s"));
         assertThat(p.trustedProxies()).isEqualTo("10.0.0.0/8,fd00::/8");
-        assertThat(p.rateLimits()).isEqualTo(new GatehouseProperties.RateLimitSettings(7, Duration.ofMinutes(15), 200,
-                Duration.ofSeconds(30)));
+        assertThat(p.rateLimits()).isEqualTo(new GatehouseProperties.RateLimitSettings(7, Duration.ofMinutes(15), 12,
+                2000, Duration.ofSeconds(30)));
     }
 
     @Test
     void unsetOrNonsensicalLimitsTakeTheDefaults() {
         GatehouseProperties unset = fromEnvironment(Map.of());
         assertThat(unset.trustedProxies()).isEmpty();
-        assertThat(unset.rateLimits()).isEqualTo(new GatehouseProperties.RateLimitSettings(20, Duration.ofMinutes(10), 60,
-                Duration.ofMinutes(1)));
+        assertThat(unset.rateLimits()).isEqualTo(new GatehouseProperties.RateLimitSettings(20, Duration.ofMinutes(10), 30,
+                600, Duration.ofMinutes(1)));
         GatehouseProperties zero = fromEnvironment(Map.of("GATEHOUSE_API_KEY_FAILURE_LIMIT", "0",
+                "GATEHOUSE_DISCOVERY_MISS_LIMIT", "0", "GATEHOUSE_DISCOVERY_HIT_LIMIT", "-3",
                 "GATEHOUSE_DISCOVERY_LOOKUP_WINDOW", "-5s"));
         assertThat(zero.rateLimits()).isEqualTo(unset.rateLimits());
     }

@@ -38,7 +38,8 @@ public final class GatehouseInitializers {
                 "gatehouse.sp-key-pool-size=2",
                 // the whole suite talks from 127.0.0.1: the limits are tested in their own context (Guarded)
                 "gatehouse.api-key-failure-limit=1000000",
-                "gatehouse.discovery-lookup-limit=1000000",
+                "gatehouse.discovery-miss-limit=1000000",
+                "gatehouse.discovery-hit-limit=1000000",
                 "server.address=127.0.0.1");
     }
 
@@ -50,7 +51,8 @@ public final class GatehouseInitializers {
     public static final class Guarded implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         public static final int API_KEY_FAILURES = 3;
         public static final java.time.Duration API_KEY_FAILURE_WINDOW = java.time.Duration.ofMinutes(10);
-        public static final int DISCOVERY_LOOKUPS = 5;
+        public static final int DISCOVERY_MISSES = 5;
+        public static final int DISCOVERY_HITS = 20;
         public static final java.time.Duration DISCOVERY_WINDOW = java.time.Duration.ofMinutes(1);
 
         @Override
@@ -59,7 +61,8 @@ public final class GatehouseInitializers {
                     "gatehouse.trusted-proxies=127.0.0.1/32",
                     "gatehouse.api-key-failure-limit=" + API_KEY_FAILURES,
                     "gatehouse.api-key-failure-window=" + API_KEY_FAILURE_WINDOW,
-                    "gatehouse.discovery-lookup-limit=" + DISCOVERY_LOOKUPS,
+                    "gatehouse.discovery-miss-limit=" + DISCOVERY_MISSES,
+                    "gatehouse.discovery-hit-limit=" + DISCOVERY_HITS,
                     "gatehouse.discovery-lookup-window=" + DISCOVERY_WINDOW).applyTo(context);
             context.getBeanFactory().registerSingleton("clock", new TestClock());
         }
