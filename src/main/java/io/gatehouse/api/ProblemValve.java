@@ -35,16 +35,16 @@ class ProblemValve extends ErrorReportValve {
         }
         StatusProblem problem = StatusProblem.of(response.getStatus());
         ErrorCode code = problem.code();
-        if (code.status() < 500) {
-            // anyone can send these; one line per client address a minute at most
-            refusals.warn(request, code);
-        }
         try {
             response.setHeader(TraceIds.HEADER, TraceIds.of(request));
             ProblemWriter.write(request, response, code, problem.detail());
             response.finishResponse();
         } catch (IOException | IllegalStateException e) {
             // the client went away, or the application took the writer before failing: nothing more to say
+        }
+        if (code.status() < 500) {
+            // anyone can send these; one line per client address a minute at most
+            refusals.warn(request, code);
         }
     }
 }

@@ -78,7 +78,10 @@ public class UnreadableParameters {
                 : "The query string or form body could not be decoded, or holds a NUL character (check its %-escapes)";
     }
 
-    /** Logs the refusal, unless this client address was logged within the last minute. */
+    /**
+     * Logs the refusal, unless this client address was logged within the last minute; the requests
+     * Tomcat refuses itself ({@link ProblemValve}) are logged through here too.
+     */
     void warn(HttpServletRequest request, ErrorCode code) {
         String address = clients.text(request);
         if (firstThisMinute(address)) {
