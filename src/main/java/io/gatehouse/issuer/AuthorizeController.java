@@ -105,7 +105,7 @@ class AuthorizeController {
         Optional<Duration> wait = lookup ? lookups.spend(http) : Optional.empty();
         if (wait.isPresent()) {
             ResponseEntity<String> page = pages.render(HttpStatus.TOO_MANY_REQUESTS,
-                    MessagePage.of(Text.of("toomany.title"), Text.of("toomany.text")));
+                    MessagePage.of(Text.of("toomany.title"), Text.of("toomany.text")).once());
             return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
                     .header(HttpHeaders.RETRY_AFTER, RateLimit.retryAfter(wait.get())).body(page.getBody());
         }

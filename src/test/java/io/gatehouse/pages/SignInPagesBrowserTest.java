@@ -187,17 +187,35 @@ class SignInPagesBrowserTest {
     }
 
     @Test
-    void theSamlPostFormSubmitsItselfWithGatehousesScript() {
+    void theSamlPostFormSubmitsItselfWithGatehousesScriptAndTheSignedInPageSignsOut() {
         open("en-US,en");
-        browser.get(baseUrl + "/demo");
-        visible(By.id("sign-in-saml")).click();
-        // the demo IdP's login, then its signed response goes through the auto-submitting form to the ACS
+        // a direct login link (no application): the demo IdP's login, its signed response through the page that
+        // posts itself on to the ACS, and Gatehouse's own signed-in page
+        browser.get(baseUrl + "/sso/demo/demo-saml/login");
         visible(By.id("username")).sendKeys("alice");
         browser.findElement(By.id("password")).sendKeys("demo");
         browser.findElement(By.id("sign-in")).click();
-        wait(ExpectedConditions.visibilityOfElementLocated(By.id("welcome")));
-        assertThat(browser.getCurrentUrl()).startsWith(baseUrl + "/demo/callback");
+        WebElement table = visible(By.cssSelector("table.attributes"));
+        assertThat(browser.getCurrentUrl()).endsWith("/sso/demo/demo-saml/saml/acs");
+        assertThat(table.getText()).contains("alice@saml-demo.example.com");
+        assertThat(browser.findElements(By.cssSelector("table.attributes th[scope=row]"))).isNotEmpty();
+        photograph("signed-in");
         assertNoCspViolation();
+
+        WebElement signOut = browser.findElement(By.linkText(signedInText("signedin.signout")));
+        signOut.click();
+        wait(ExpectedConditions.stalenessOf(table));
+        assertThat(browser.getCurrentUrl()).endsWith("/sso/demo/demo-saml/logout");
+        assertThat(visible(By.tagName("h1")).getText()).isEqualTo(signedInText("signedout.title"));
+        assertNoCspViolation();
+    }
+
+    private static String signedInText(String key) {
+        try {
+            return bundle("en").getProperty(key);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -99,8 +99,9 @@ public final class DebianChromium implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1200", "--user-data-dir=" + profile,
-                "--lang=" + acceptLanguages.split(",")[0]);
-        options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", acceptLanguages));
+                // headless Chromium takes its Accept-Language from this switch (--lang and the profile's
+                // preference are ignored there)
+                "--accept-lang=" + acceptLanguages);
         java.util.logging.Level all = java.util.logging.Level.ALL;
         org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
         logs.enable(org.openqa.selenium.logging.LogType.BROWSER, all);
