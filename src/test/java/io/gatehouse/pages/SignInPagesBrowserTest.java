@@ -88,7 +88,7 @@ class SignInPagesBrowserTest {
         photograph("email-en");
         chromium.close();
 
-        open("de-DE,de;q=0.9");
+        open("de-DE,de");
         emailPrompt();
         assertThat(browser.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("de");
         assertThat(labelOfEmail()).isEqualTo(bundle("de").getProperty("email.label"));

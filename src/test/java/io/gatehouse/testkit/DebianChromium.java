@@ -75,8 +75,9 @@ public final class DebianChromium implements AutoCloseable {
     }
 
     /**
-     * As {@link #start()}, with the browser's languages (its Accept-Language, e.g. {@code "de-DE,de"}); the
-     * browser's console is kept, so that tests can read what it reported ({@link #console()}).
+     * As {@link #start()}, with the browser's languages (a list such as {@code "de-DE,de"}, without q-values:
+     * Chromium adds them to its Accept-Language); the browser's console is kept, so that tests can read
+     * what it reported ({@link #console()}).
      */
     public static DebianChromium start(String acceptLanguages) {
         install();
