@@ -56,6 +56,13 @@ public final class JsonFields {
         return value != null && !value.isNull();
     }
 
+    /** Whether the field is present with the value null (a request to clear it), as {@link #has} is not. */
+    public boolean isNull(String name) {
+        consumed.add(name);
+        JsonNode value = node.get(name);
+        return value != null && value.isNull();
+    }
+
     public boolean hasErrorsUnder(String name) {
         String prefix = path(name);
         return errors.stream().anyMatch(e -> e.field().equals(prefix) || e.field().startsWith(prefix + ".")

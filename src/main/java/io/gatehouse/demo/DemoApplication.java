@@ -2,6 +2,7 @@ package io.gatehouse.demo;
 
 import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.crypto.Sha256;
+import io.gatehouse.pages.Text;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -17,7 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -42,13 +45,13 @@ import tools.jackson.databind.json.JsonMapper;
 class DemoApplication {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String COOKIE = "gatehouse_demo_app";
-    private static final String BANNER = "DEMO application, served by Gatehouse in demo mode to show what an app"
-            + " receives. Your own application does exactly this with any OpenID Connect client library.";
     private final DemoSetup demo;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final DemoPages pages;
     private volatile int port = 8080;
 
-    DemoApplication(DemoSetup demo) {
+    DemoApplication(DemoSetup demo, DemoPages pages) {
+        this.pages = pages;
         this.demo = demo;
     }
 
@@ -62,15 +65,7 @@ class DemoApplication {
         if (!demo.enabled()) {
             return DemoPages.notFound();
         }
-        String body = "<p>Sign in to this demo application through Gatehouse. Each button starts a standard OpenID"
-                + " Connect sign-in; Gatehouse routes it to a (built-in, demo) identity provider, where the users"
-                + " <code>alice</code> and <code>bob</code> have the password <code>demo</code>.</p>"
-                + "<p><a class=\"button\" id=\"sign-in-saml\" href=\"/demo/start?via=saml\">Sign in with SSO (SAML demo IdP)</a>"
-                + " <a class=\"button\" id=\"sign-in-oidc\" href=\"/demo/start?via=oidc\">Sign in with SSO (OIDC demo IdP)</a>"
-                + " <a class=\"button\" id=\"sign-in-email\" href=\"/demo/start?via=email\">Sign in with SSO (by work email)</a></p>"
-                + "<p>By work email, try <code>alice@" + DemoSetup.SAML_DOMAIN + "</code> (SAML) or <code>bob@"
-                + DemoSetup.OIDC_DOMAIN + "</code> (OIDC).</p>";
-        return DemoPages.page(HttpStatus.OK, "Demo application", BANNER, body);
+        return pages.render(HttpStatus.OK, new DemoViews.Home(DemoSetup.SAML_DOMAIN, DemoSetup.OIDC_DOMAIN));
     }
 
     @GetMapping("/demo/start")
@@ -109,10 +104,11 @@ class DemoApplication {
         String[] saved = cookie == null ? new String[0] : cookie.split("\\.");
         if (saved.length != 3 || state == null || !MessageDigest.isEqual(saved[0].getBytes(StandardCharsets.UTF_8),
                 state.getBytes(StandardCharsets.UTF_8))) {
-            return failure("The answer does not belong to a sign-in started here (state mismatch).");
+            return failure(Text.of("demo.failed.state"));
         }
         if (error != null) {
-            return failure("Gatehouse answered " + error + (description == null ? "" : ": " + description));
+            return failure(description == null ? Text.of("demo.failed.error", error)
+                    : Text.of("demo.failed.error_described", error, description));
         }
         try {
             HttpRequest tokenRequest = HttpRequest.newBuilder(URI.create(local("/oauth2/token")))
@@ -126,7 +122,7 @@ class DemoApplication {
             HttpResponse<String> tokenResponse = http.send(tokenRequest, HttpResponse.BodyHandlers.ofString());
             JsonNode tokens = JSON.readTree(tokenResponse.body());
             if (tokenResponse.statusCode() != 200) {
-                return failure("The token endpoint answered " + tokens.path("error").asString("an error"));
+                return failure(Text.of("demo.failed.token", tokens.path("error").asString("?")));
             }
             String jwks = http.send(HttpRequest.newBuilder(URI.create(local("/oauth2/jwks"))).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -136,33 +132,28 @@ class DemoApplication {
             JWTClaimsSet claims = processor.process(tokens.get("id_token").asString(), null);
             if (!demo.baseUrl().equals(claims.getIssuer()) || !claims.getAudience().contains(DemoSetup.APP_CLIENT_ID)
                     || !saved[1].equals(claims.getStringClaim("nonce"))) {
-                return failure("The ID token is not for this sign-in (issuer, audience or nonce).");
+                return failure(Text.of("demo.failed.id_token"));
             }
-            StringBuilder rows = new StringBuilder();
+            List<DemoViews.Claim> rows = new ArrayList<>();
             for (Map.Entry<String, Object> c : new TreeMap<>(claims.getClaims()).entrySet()) {
                 Object v = c.getValue() instanceof java.util.Date d ? d.toInstant().toString()
                         : c.getKey().equals("auth_time") && c.getValue() instanceof Number t
                         ? java.time.Instant.ofEpochSecond(t.longValue()).toString() : c.getValue();
-                rows.append("<tr><th>").append(DemoPages.esc(c.getKey())).append("</th><td id=\"claim-")
-                        .append(DemoPages.esc(c.getKey())).append("\">").append(DemoPages.esc(String.valueOf(v)))
-                        .append("</td></tr>");
+                rows.add(new DemoViews.Claim(c.getKey(), String.valueOf(v)));
             }
-            String body = "<p id=\"welcome\">Signed in as <strong>" + DemoPages.esc(String.valueOf(claims.getClaim("email")))
-                    + "</strong> through <code>" + DemoPages.esc(String.valueOf(claims.getClaim("identity_provider")))
-                    + "</code>.</p><h2>The ID token's profile</h2><table>" + rows + "</table>"
-                    + "<p><a class=\"button\" href=\"/demo\">Back to the demo</a></p>";
             ResponseCookie clear = ResponseCookie.from(COOKIE, "").path("/demo").maxAge(0).build();
-            ResponseEntity<String> page = DemoPages.page(HttpStatus.OK, "Signed in", BANNER, body);
+            ResponseEntity<String> page = pages.render(HttpStatus.OK, new DemoViews.Profile(
+                    String.valueOf(claims.getClaim("email")), String.valueOf(claims.getClaim("identity_provider")), rows));
             return ResponseEntity.ok().headers(page.getHeaders()).header(HttpHeaders.SET_COOKIE, clear.toString())
                     .body(page.getBody());
         } catch (Exception e) {
-            return failure("The sign-in could not be completed (" + e.getClass().getSimpleName() + ").");
+            return failure(Text.of("demo.failed.exception", e.getClass().getSimpleName()));
         }
     }
 
-    private ResponseEntity<String> failure(String message) {
-        return DemoPages.page(HttpStatus.BAD_REQUEST, "Sign-in failed", BANNER, "<p role=\"alert\">"
-                + DemoPages.esc(message) + "</p><p><a class=\"button\" href=\"/demo\">Back to the demo</a></p>");
+    private ResponseEntity<String> failure(Text message) {
+        return pages.render(HttpStatus.BAD_REQUEST, new DemoViews.Notice(Text.of("demo.failed.title"),
+                Text.of("demo.banner.app"), message, false));
     }
 
     private String callback() {

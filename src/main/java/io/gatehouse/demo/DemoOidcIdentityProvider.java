@@ -52,7 +52,10 @@ class DemoOidcIdentityProvider {
             .expireAfterWrite(Duration.ofMinutes(10))
             .maximumSize(10_000).build();
 
-    DemoOidcIdentityProvider(DemoSetup demo, Clock clock) {
+    private final DemoPages pages;
+
+    DemoOidcIdentityProvider(DemoSetup demo, Clock clock, DemoPages pages) {
+        this.pages = pages;
         this.demo = demo;
         this.clock = clock;
     }
@@ -100,10 +103,9 @@ class DemoOidcIdentityProvider {
         if (!DemoSetup.OIDC_CLIENT_ID.equals(http.getParameter("client_id"))
                 || !redirectUri().equals(http.getParameter("redirect_uri"))
                 || !"code".equals(http.getParameter("response_type"))) {
-            return DemoPages.page(HttpStatus.BAD_REQUEST, "Not a request for this demo", "DEMO identity provider",
-                    "<p>This demo IdP only answers Gatehouse's own demo sign-in.</p>");
+            return pages.notARequest();
         }
-        return form(http.getParameter("state"), http.getParameter("nonce"), http.getParameter("code_challenge"), "");
+        return form(http.getParameter("state"), http.getParameter("nonce"), http.getParameter("code_challenge"), false);
     }
 
     @PostMapping("/demo/idp/oidc/login")
@@ -116,7 +118,7 @@ class DemoOidcIdentityProvider {
         }
         Optional<DemoUser> user = DemoUser.authenticate(username, password);
         if (user.isEmpty()) {
-            return form(state, nonce, challenge, "Unknown user or wrong password.");
+            return form(state, nonce, challenge, true);
         }
         String code = RandomTokens.urlSafe(24);
         codes.put(code, new Grant(user.get(), Optional.ofNullable(nonce), Optional.ofNullable(challenge), redirectUri()));
@@ -183,7 +185,7 @@ class DemoOidcIdentityProvider {
         return json(o.toString());
     }
 
-    private ResponseEntity<String> form(String state, String nonce, String challenge, String error) {
+    private ResponseEntity<String> form(String state, String nonce, String challenge, boolean wrongPassword) {
         Map<String, String> hidden = new LinkedHashMap<>();
         if (state != null) {
             hidden.put("state", state);
@@ -194,7 +196,8 @@ class DemoOidcIdentityProvider {
         if (challenge != null) {
             hidden.put("code_challenge", challenge);
         }
-        return DemoPages.loginForm("the demo OIDC IdP", "/demo/idp/oidc/login", hidden, DemoSetup.OIDC_DOMAIN, error);
+        return pages.loginForm("demo.login.title.oidc", "/demo/idp/oidc/login", hidden, DemoSetup.OIDC_DOMAIN,
+                wrongPassword);
     }
 
     private static ResponseEntity<String> json(String body) {

@@ -24,8 +24,12 @@ import org.springframework.web.bind.annotation.RestController;
 class DemoSamlIdentityProvider {
     private final DemoSetup demo;
     private final Clock clock;
+    private final DemoPages pages;
+    private final PostForm postForm;
 
-    DemoSamlIdentityProvider(DemoSetup demo, Clock clock) {
+    DemoSamlIdentityProvider(DemoSetup demo, Clock clock, DemoPages pages, PostForm postForm) {
+        this.pages = pages;
+        this.postForm = postForm;
         this.demo = demo;
         this.clock = clock;
     }
@@ -39,10 +43,9 @@ class DemoSamlIdentityProvider {
         Optional<IncomingAuthnRequest> request = IncomingAuthnRequest.fromRedirect(samlRequest);
         SpEndpoints sp = sp();
         if (request.isEmpty() || !request.get().acsUrl().map(sp.acsUrl()::equals).orElse(true)) {
-            return DemoPages.page(org.springframework.http.HttpStatus.BAD_REQUEST, "Not a request for this demo",
-                    "DEMO identity provider", "<p>This demo IdP only answers Gatehouse's own demo sign-in.</p>");
+            return pages.notARequest();
         }
-        return form(request.get().id(), relayState, "");
+        return form(request.get().id(), relayState, false);
     }
 
     @PostMapping("/demo/idp/saml/login")
@@ -55,7 +58,7 @@ class DemoSamlIdentityProvider {
         }
         Optional<DemoUser> user = DemoUser.authenticate(username, password);
         if (user.isEmpty()) {
-            return form(requestId, relayState, "Unknown user or wrong password.");
+            return form(requestId, relayState, true);
         }
         SpEndpoints sp = sp();
         DemoUser u = user.get();
@@ -68,16 +71,17 @@ class DemoSamlIdentityProvider {
                 demo.baseUrl() + "/demo/idp/saml", sp.entityId(), sp.acsUrl(), Optional.of(requestId),
                 u.email(DemoSetup.SAML_DOMAIN), "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", attributes,
                 clock.instant()), demo.state().get().samlKey());
-        return PostForm.of(sp.acsUrl(), "SAMLResponse", response, relayState);
+        return postForm.of(sp.acsUrl(), "SAMLResponse", response, Optional.ofNullable(relayState));
     }
 
-    private ResponseEntity<String> form(String requestId, String relayState, String error) {
+    private ResponseEntity<String> form(String requestId, String relayState, boolean wrongPassword) {
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put("request_id", requestId);
         if (relayState != null) {
             hidden.put("relay_state", relayState);
         }
-        return DemoPages.loginForm("the demo SAML IdP", "/demo/idp/saml/login", hidden, DemoSetup.SAML_DOMAIN, error);
+        return pages.loginForm("demo.login.title.saml", "/demo/idp/saml/login", hidden, DemoSetup.SAML_DOMAIN,
+                wrongPassword);
     }
 
     private SpEndpoints sp() {

@@ -5,10 +5,14 @@ import io.gatehouse.api.RateLimit;
 import io.gatehouse.api.RateLimits;
 import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.idp.ProviderView;
+import io.gatehouse.pages.EmailPrompt;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.ProviderChooser;
+import io.gatehouse.pages.Text;
 import io.gatehouse.routing.DomainRouter;
 import io.gatehouse.routing.Route;
 import io.gatehouse.signin.LoginRequest;
-import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SignInStarts;
 import io.gatehouse.tenancy.OrgId;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,7 +32,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.HtmlUtils;
 
 /**
  * {@code GET /oauth2/authorize}: the application's request is checked (client and exact redirect URI
@@ -51,9 +54,11 @@ class AuthorizeController {
      * misses are limited strictly (enumeration) and hits generously (many users behind one NAT).
      */
     private final DiscoveryLimit lookups;
+    private final Pages pages;
 
     AuthorizeController(Applications applications, DomainRouter router, ProviderDirectory directory,
-                        SignInStarts starts, Clock clock, Issuer issuer, RateLimits limits) {
+                        SignInStarts starts, Clock clock, Issuer issuer, RateLimits limits, Pages pages) {
+        this.pages = pages;
         this.applications = applications;
         this.router = router;
         this.directory = directory;
@@ -68,11 +73,11 @@ class AuthorizeController {
         Map<String, String> p = parameters(http);
         Optional<Application> app = Optional.ofNullable(p.get("client_id")).flatMap(applications::find);
         if (app.isEmpty()) {
-            return errorPage("The application is not registered (unknown client_id).");
+            return errorPage("refused.unknown_client");
         }
         String redirectUri = p.get("redirect_uri");
         if (redirectUri == null || !app.get().redirectUris().contains(redirectUri)) {
-            return errorPage("The redirect_uri is not one registered for this application.");
+            return errorPage("refused.redirect_uri");
         }
         Optional<String> state = Optional.ofNullable(p.get("state"));
         if (!"code".equals(p.get("response_type"))) {
@@ -101,8 +106,8 @@ class AuthorizeController {
         Optional<String> asked = lookupOf(p, loginHint);
         Optional<Duration> wait = asked.flatMap(lookup -> lookups.admit(http, lookup));
         if (wait.isPresent()) {
-            ResponseEntity<String> page = SignInOutcomes.page(HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
-                    "<p>Too many sign-in lookups from this address. Wait a little and try again.</p>");
+            ResponseEntity<String> page = pages.render(HttpStatus.TOO_MANY_REQUESTS,
+                    MessagePage.of(Text.of("toomany.title"), Text.of("toomany.text")).once());
             return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
                     .header(HttpHeaders.RETRY_AFTER, RateLimit.retryAfter(wait.get())).body(page.getBody());
         }
@@ -121,15 +126,14 @@ class AuthorizeController {
                 return toApp(redirectUri, state, "invalid_request", "the organization has no enabled identity provider");
             }
             if (routes.size() > 1) {
-                return chooser(p, routes);
+                return chooser(routes.getFirst().org(), p, routes);
             }
             route = Optional.of(routes.getFirst());
         } else if (loginHint.isPresent()) {
             route = router.forEmail(loginHint.get());
             lookups.answered(http, revealed(asked.orElseThrow(), route.stream().toList()));
             if (route.isEmpty()) {
-                return emailPage(p, Optional.of("We could not find single sign-on for that address. Check it, or ask"
-                        + " your administrator how to sign in."));
+                return emailPage(p, Optional.of(Text.of("email.unknown")));
             }
         } else {
             return emailPage(p, Optional.empty());
@@ -180,30 +184,26 @@ class AuthorizeController {
         return ResponseEntity.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, location).build();
     }
 
-    private static ResponseEntity<String> errorPage(String message) {
-        return SignInOutcomes.page(HttpStatus.BAD_REQUEST, "Sign-in request refused", "<p>" + HtmlUtils.htmlEscape(message)
-                + "</p><p>The application's sign-in link is wrong; tell its developers.</p>");
+    /** The application's request itself is wrong: nothing can be sent back to it. */
+    private ResponseEntity<String> errorPage(String reason) {
+        return pages.render(HttpStatus.BAD_REQUEST, MessagePage.of(Text.of("refused.title"), Text.of(reason),
+                Text.of("refused.tell")));
     }
 
-    /** Asks for the work email, keeping every parameter of the app's request. */
-    private static ResponseEntity<String> emailPage(Map<String, String> p, Optional<String> notice) {
-        StringBuilder hidden = new StringBuilder();
-        p.forEach((k, v) -> {
-            if (!k.equals("login_hint")) {
-                hidden.append("<input type=\"hidden\" name=\"").append(HtmlUtils.htmlEscape(k)).append("\" value=\"")
-                        .append(HtmlUtils.htmlEscape(v)).append("\">");
-            }
-        });
-        String body = notice.map(n -> "<p role=\"alert\">" + HtmlUtils.htmlEscape(n) + "</p>").orElse("")
-                + "<form method=\"get\" action=\"/oauth2/authorize\">" + hidden
-                + "<label>Work email <input type=\"email\" name=\"login_hint\" autocomplete=\"username\" required"
-                + " autofocus></label> <button type=\"submit\">Continue</button></form>";
-        return SignInOutcomes.page(HttpStatus.OK, "Sign in with SSO", body);
+    /**
+     * Asks for the work email, keeping every parameter of the app's request; an address that found no
+     * provider stays in the field, with the reason tied to it.
+     */
+    private ResponseEntity<String> emailPage(Map<String, String> p, Optional<Text> error) {
+        Map<String, String> hidden = new LinkedHashMap<>(p);
+        hidden.remove("login_hint");
+        String typed = error.isPresent() ? p.getOrDefault("login_hint", "") : "";
+        return pages.render(HttpStatus.OK, new EmailPrompt("/oauth2/authorize", "login_hint", hidden, typed, error));
     }
 
     /** Several identity providers in the org: the user picks one. */
-    private static ResponseEntity<String> chooser(Map<String, String> p, List<Route> routes) {
-        StringBuilder list = new StringBuilder("<ul>");
+    private ResponseEntity<String> chooser(OrgId org, Map<String, String> p, List<Route> routes) {
+        List<ProviderChooser.Choice> choices = new ArrayList<>();
         for (Route r : routes) {
             Map<String, String> params = new LinkedHashMap<>(p);
             params.remove("organization");
@@ -211,10 +211,9 @@ class AuthorizeController {
             StringBuilder query = new StringBuilder();
             params.forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(encode(k)).append('=')
                     .append(encode(v)));
-            list.append("<li><a href=\"/oauth2/authorize?").append(HtmlUtils.htmlEscape(query.toString())).append("\">")
-                    .append(HtmlUtils.htmlEscape(r.displayName())).append("</a></li>");
+            choices.add(new ProviderChooser.Choice(r.displayName(), "/oauth2/authorize?" + query));
         }
-        return SignInOutcomes.page(HttpStatus.OK, "Choose how to sign in", list + "</ul>");
+        return pages.render(HttpStatus.OK, new ProviderChooser(org, choices));
     }
 
     private static Map<String, String> parameters(HttpServletRequest http) {

@@ -7,6 +7,9 @@ import io.gatehouse.idp.Protocol;
 import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.oidc.internal.IdTokenVerifier;
 import io.gatehouse.oidc.internal.Outcome;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import io.gatehouse.signin.BrokeredIdentity;
 import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInAttempt;
@@ -39,10 +42,12 @@ class OidcCallbackController {
     private final PkceVerifiers verifiers;
     private final OidcSignInStarter starter;
     private final Clock clock;
+    private final Pages pages;
 
     OidcCallbackController(ProviderDirectory directory, SignInAttempts attempts, SignInOutcomes outcomes,
                            OidcRelyingParty relyingParty, PkceVerifiers verifiers, OidcSignInStarter starter,
-                           Clock clock) {
+                           Clock clock, Pages pages) {
+        this.pages = pages;
         this.starter = starter;
         this.directory = directory;
         this.attempts = attempts;
@@ -63,8 +68,7 @@ class OidcCallbackController {
         Optional<OidcProvider> provider = directory.oidc(org, alias).filter(p -> p.idp().enabled());
         Optional<IdentityProvider> found = provider.map(OidcProvider::idp);
         if (found.isEmpty()) {
-            return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
-                    "<p>This sign-in endpoint is not (or no longer) valid.</p>");
+            return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
         }
         IdentityProvider idp = found.get();
         Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());

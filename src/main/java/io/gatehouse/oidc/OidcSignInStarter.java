@@ -8,6 +8,9 @@ import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.oidc.Pkce;
 import io.gatehouse.idp.oidc.TokenEndpointAuthMethod;
 import io.gatehouse.oidc.internal.AuthorizationRequests;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import io.gatehouse.signin.LoginRequest;
 import io.gatehouse.signin.SignInAttempt;
 import io.gatehouse.signin.SignInAttempts;
@@ -32,9 +35,11 @@ class OidcSignInStarter implements SignInStarter<OidcProvider> {
     private final ProviderDirectory directory;
     private final PkceVerifiers verifiers;
     private final OidcClientKeys clientKeys;
+    private final Pages pages;
 
     OidcSignInStarter(SignInAttempts attempts, ProviderDirectory directory, PkceVerifiers verifiers,
-                      OidcClientKeys clientKeys) {
+                      OidcClientKeys clientKeys, Pages pages) {
+        this.pages = pages;
         this.attempts = attempts;
         this.directory = directory;
         this.verifiers = verifiers;
@@ -57,8 +62,8 @@ class OidcSignInStarter implements SignInStarter<OidcProvider> {
         OidcSettings oidc = provider.oidc();
         Optional<URI> endpoint = oidc.effective().authorization().flatMap(OidcSignInStarter::uri);
         if (endpoint.isEmpty()) {
-            return SignInOutcomes.page(HttpStatus.BAD_GATEWAY, "Sign-in not available",
-                    "<p>The identity provider has no authorization endpoint configured or discovered.</p>");
+            return pages.render(HttpStatus.BAD_GATEWAY, MessagePage.of(Text.of("unavailable.title"),
+                    Text.of("unavailable.oidc"), Text.of("unavailable.admin")).forOrg(idp.org()));
         }
         if (oidc.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT) {
             // normally assigned when the admin first reads the JWKS; never later than the sign-in needs it

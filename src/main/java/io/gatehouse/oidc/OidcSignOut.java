@@ -6,6 +6,9 @@ import io.gatehouse.idp.OidcProvider;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.oidc.internal.IdTokenVerifier;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import io.gatehouse.signin.SignInOutcomes;
 import io.gatehouse.signin.SignOutStarter;
 import io.gatehouse.signin.SsoSessions;
@@ -35,8 +38,10 @@ class OidcSignOut implements SignOutStarter<OidcProvider> {
     private final SsoSessions sessions;
     private final SignInOutcomes outcomes;
     private final Clock clock;
+    private final Pages pages;
 
-    OidcSignOut(ProviderDirectory directory, SsoSessions sessions, SignInOutcomes outcomes, Clock clock) {
+    OidcSignOut(ProviderDirectory directory, SsoSessions sessions, SignInOutcomes outcomes, Clock clock, Pages pages) {
+        this.pages = pages;
         this.directory = directory;
         this.sessions = sessions;
         this.outcomes = outcomes;
@@ -62,7 +67,7 @@ class OidcSignOut implements SignOutStarter<OidcProvider> {
     /** Where the provider sends the browser after its logout: on to the IdP's logout_redirect_url. */
     @GetMapping("/sso/{org}/{alias}/oidc/logged-out")
     ResponseEntity<String> loggedOut(@PathVariable String org, @PathVariable String alias) {
-        return directory.oidc(org, alias).map(p -> outcomes.afterLogout(p.idp())).orElseGet(OidcSignOut::notFound);
+        return directory.oidc(org, alias).map(p -> outcomes.afterLogout(p.idp())).orElseGet(this::notFound);
     }
 
     /**
@@ -110,8 +115,8 @@ class OidcSignOut implements SignOutStarter<OidcProvider> {
                 .header("Content-Security-Policy", "default-src 'none'").body("");
     }
 
-    private static ResponseEntity<String> notFound() {
-        return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in", "<p>This endpoint is not valid.</p>");
+    private ResponseEntity<String> notFound() {
+        return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
     }
 
     private static String enc(String s) {

@@ -12,6 +12,11 @@ import io.gatehouse.api.ProblemException;
 import io.gatehouse.api.Representation;
 import io.gatehouse.api.RequestBodies;
 import io.gatehouse.audit.AuditLog;
+import io.gatehouse.tenancy.AccentColor;
+import io.gatehouse.tenancy.Branding;
+import io.gatehouse.tenancy.Brandings;
+import io.gatehouse.tenancy.Logo;
+import io.gatehouse.tenancy.LogoCheck;
 import io.gatehouse.tenancy.Org;
 import io.gatehouse.tenancy.OrgId;
 import io.gatehouse.tenancy.Orgs;
@@ -28,13 +33,17 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The platform administrator's API: organizations, their plans, and their API keys. */
+/**
+ * The organizations API: organizations and their plans (the platform administrator), their API keys and
+ * their branding (the org's own admin too).
+ */
 @RestController
 class OrgsController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,8 +51,10 @@ class OrgsController {
     private final ApiKeys keys;
     private final AuditLog audit;
     private final TransactionTemplate tx;
+    private final Brandings brandings;
 
-    OrgsController(Orgs orgs, ApiKeys keys, AuditLog audit, TransactionTemplate tx) {
+    OrgsController(Orgs orgs, ApiKeys keys, AuditLog audit, TransactionTemplate tx, Brandings brandings) {
+        this.brandings = brandings;
         this.orgs = orgs;
         this.keys = keys;
         this.audit = audit;
@@ -68,7 +79,7 @@ class OrgsController {
             audit.configurationChanged(created.id(), "org.created", caller.actor(), created.id().value(), json(created));
             return created;
         });
-        return ResponseEntity.created(URI.create("/api/orgs/" + org.id())).body(single(org));
+        return ResponseEntity.created(URI.create("/api/orgs/" + org.id())).body(single(org, brandings.find(org.id())));
     }
 
     @GetMapping("/api/orgs")
@@ -79,7 +90,7 @@ class OrgsController {
         List<Org> found = orgs.list(page.after(), page.limit() + 1);
         ObjectNode body = JSON.createObjectNode();
         ArrayNode items = body.putArray("items");
-        found.stream().limit(page.limit()).forEach(o -> items.add(json(o)));
+        found.stream().limit(page.limit()).forEach(o -> items.add(json(o, brandings.find(o.id()))));
         Map<String, String> links = new LinkedHashMap<>();
         links.put("self", "/api/orgs");
         if (found.size() > page.limit()) {
@@ -96,14 +107,21 @@ class OrgsController {
     Representation get(Caller caller, @PathVariable String org) {
         OrgId id = orgId(org);
         caller.require(id, Permission.READ);
-        return single(orgs.require(id));
+        return single(orgs.require(id), brandings.find(id));
     }
 
+    /**
+     * The name and the plan are the platform administrator's; the branding is also the org's own admin's
+     * (a key of the org with the org_admin role), who may send nothing else.
+     */
     @PatchMapping("/api/orgs/{org}")
     Representation patch(Caller caller, @PathVariable String org, HttpServletRequest request) {
-        caller.requirePlatform();
         OrgId id = orgId(org);
+        caller.require(id, Permission.MANAGE_ORG);
         JsonFields f = JsonFields.of(RequestBodies.jsonObject(request));
+        if (f.has("name") || f.has("sso_enabled") || f.has("max_identity_providers")) {
+            caller.requirePlatform();
+        }
         f.string("id", 63).filter(v -> !v.equals(org))
                 .ifPresent(v -> f.error("id", "immutable", "cannot be changed"));
         Optional<String> name = f.string("name", Org.MAX_NAME_LENGTH);
@@ -112,17 +130,82 @@ class OrgsController {
         }
         Optional<Boolean> sso = f.bool("sso_enabled");
         Optional<Integer> max = f.integer("max_identity_providers", 0, 1000);
+        Optional<Optional<AccentColor>> accent = accentColor(f);
         f.refuseUnknownFields();
         f.throwIfInvalid();
         Org updated = tx.execute(s -> {
             Org current = orgs.lock(id);
+            accent.ifPresent(a -> brandings.setAccent(id, a));
             Org changed = orgs.update(new Org(id, name.map(String::strip).orElse(current.name()),
                     sso.orElse(current.ssoEnabled()), max.orElse(current.maxIdentityProviders()), current.createdAt(),
                     current.updatedAt()));
-            audit.configurationChanged(id, "org.updated", caller.actor(), id.value(), json(changed));
+            audit.configurationChanged(id, "org.updated", caller.actor(), id.value(),
+                    json(changed, brandings.find(id)));
             return changed;
         });
-        return single(updated);
+        brandings.forget(id);
+        return single(updated, brandings.find(id));
+    }
+
+    /**
+     * {@code branding.accent_color}: {@code #rrggbb} (either case, stored lower-cased) or null to go back to
+     * Gatehouse's colour. Absent: unchanged. Strictly that form, since it is written into a stylesheet.
+     */
+    private static Optional<Optional<AccentColor>> accentColor(JsonFields f) {
+        Optional<JsonFields> branding = f.object("branding");
+        if (branding.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonFields b = branding.get();
+        boolean cleared = b.isNull("accent_color");
+        Optional<String> hex = b.string("accent_color", 100);
+        b.refuseUnknownFields();
+        if (cleared) {
+            return Optional.of(Optional.empty());
+        }
+        if (hex.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<AccentColor> accent = AccentColor.parse(hex.get());
+        if (accent.isEmpty()) {
+            b.error("accent_color", "invalid_format", "must be a colour written #rrggbb");
+            return Optional.empty();
+        }
+        return Optional.of(accent);
+    }
+
+    /** {@code PUT /api/orgs/{org}/branding/logo}: the body is the image (image/png or image/jpeg, at most 256 KiB). */
+    @PutMapping("/api/orgs/{org}/branding/logo")
+    Representation putLogo(Caller caller, @PathVariable String org, HttpServletRequest request) {
+        OrgId id = orgId(org);
+        caller.require(id, Permission.MANAGE_ORG);
+        orgs.require(id);
+        Logo logo = LogoCheck.check(request.getContentType(), RequestBodies.bytes(request));
+        tx.executeWithoutResult(s -> {
+            orgs.lock(id);
+            brandings.setLogo(id, logo);
+            ObjectNode details = JSON.createObjectNode().put("type", logo.type().mediaType()).put("size", logo.size())
+                    .put("sha256", logo.sha256());
+            audit.configurationChanged(id, "org.logo_uploaded", caller.actor(), id.value(), details);
+        });
+        brandings.forget(id);
+        return single(orgs.require(id), brandings.find(id));
+    }
+
+    @DeleteMapping("/api/orgs/{org}/branding/logo")
+    ResponseEntity<Void> deleteLogo(Caller caller, @PathVariable String org) {
+        OrgId id = orgId(org);
+        caller.require(id, Permission.MANAGE_ORG);
+        orgs.require(id);
+        tx.executeWithoutResult(s -> {
+            orgs.lock(id);
+            if (!brandings.deleteLogo(id)) {
+                throw ProblemException.notFound("Logo of organization " + org);
+            }
+            audit.configurationChanged(id, "org.logo_deleted", caller.actor(), id.value(), JSON.createObjectNode());
+        });
+        brandings.forget(id);
+        return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/api/orgs/{org}")
@@ -135,6 +218,7 @@ class OrgsController {
             }
             // its keys went with it (cascade); no cached answer may outlive the commit on this node
             keys.orgDeleted(id);
+            brandings.forget(id);
             audit.configurationChanged(id, "org.deleted", caller.actor(), id.value(), JSON.createObjectNode());
         });
         return ResponseEntity.noContent().build();
@@ -195,8 +279,27 @@ class OrgsController {
         return OrgId.parse(org).orElseThrow(() -> ProblemException.notFound("Organization " + org));
     }
 
-    private static Representation single(Org org) {
-        return Representation.of(json(org), "org", "/api/orgs/" + org.id());
+    private static Representation single(Org org, Optional<Branding> branding) {
+        return Representation.of(json(org, branding), "org", "/api/orgs/" + org.id());
+    }
+
+    /** The org with its branding: the accent colour and the logo's public URL (null when not set). */
+    private static ObjectNode json(Org org, Optional<Branding> branding) {
+        ObjectNode o = json(org);
+        ObjectNode b = o.putObject("branding");
+        Optional<AccentColor> accent = branding.flatMap(Branding::accent);
+        if (accent.isPresent()) {
+            b.put("accent_color", accent.get().hex());
+        } else {
+            b.putNull("accent_color");
+        }
+        Optional<Branding.LogoRef> logo = branding.flatMap(Branding::logo);
+        if (logo.isPresent()) {
+            b.put("logo_url", "/branding/" + org.id().value() + "/logo?v=" + logo.get().sha256().substring(0, 16));
+        } else {
+            b.putNull("logo_url");
+        }
+        return o;
     }
 
     private static ObjectNode json(Org org) {

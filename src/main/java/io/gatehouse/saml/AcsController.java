@@ -8,6 +8,9 @@ import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SigningKeyRefresh;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import io.gatehouse.signin.BrokeredIdentity;
 import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInAttempt;
@@ -45,9 +48,11 @@ class AcsController {
     private final SignInOutcomes outcomes;
     private final SamlResponseValidator validator = new SamlResponseValidator();
     private final Clock clock;
+    private final Pages pages;
 
     AcsController(ProviderDirectory directory, SigningKeyRefresh signingKeys, SignInAttempts attempts, SpKeys spKeys,
-                  SamlSignInStarter starter, AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock) {
+                  SamlSignInStarter starter, AssertionReplayCache replays, SignInOutcomes outcomes, Clock clock, Pages pages) {
+        this.pages = pages;
         this.directory = directory;
         this.signingKeys = signingKeys;
         this.attempts = attempts;
@@ -67,8 +72,7 @@ class AcsController {
         Optional<SamlProvider> provider = directory.saml(org, alias);
         Optional<IdentityProvider> found = provider.map(SamlProvider::idp);
         if (orgId.isEmpty() || found.isEmpty() || !found.get().enabled()) {
-            return SignInOutcomes.page(org404(), "No such sign-in",
-                    "<p>This sign-in endpoint is not (or no longer) valid.</p>");
+            return pages.render(org404(), MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
         }
         IdentityProvider idp = found.get();
         Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());

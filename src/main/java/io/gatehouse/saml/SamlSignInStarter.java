@@ -9,6 +9,9 @@ import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SamlBinding;
 import io.gatehouse.idp.saml.SamlEndpoint;
 import io.gatehouse.idp.saml.SpKeys;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import io.gatehouse.saml.internal.AuthnRequestXml;
 import io.gatehouse.saml.internal.SamlBindings;
 import io.gatehouse.signin.LoginRequest;
@@ -34,8 +37,13 @@ class SamlSignInStarter implements SignInStarter<SamlProvider> {
     private final SignInAttempts attempts;
     private final SpKeys spKeys;
     private final ProviderDirectory directory;
+    private final Pages pages;
+    private final PostForm postForm;
 
-    SamlSignInStarter(SignInAttempts attempts, SpKeys spKeys, ProviderDirectory directory) {
+    SamlSignInStarter(SignInAttempts attempts, SpKeys spKeys, ProviderDirectory directory, Pages pages,
+                      PostForm postForm) {
+        this.postForm = postForm;
+        this.pages = pages;
         this.attempts = attempts;
         this.spKeys = spKeys;
         this.directory = directory;
@@ -58,8 +66,8 @@ class SamlSignInStarter implements SignInStarter<SamlProvider> {
                         .filter(e -> e.binding() == SamlBinding.HTTP_REDIRECT || e.binding() == SamlBinding.HTTP_POST)
                         .findFirst());
         if (endpoint.isEmpty()) {
-            return SignInOutcomes.page(HttpStatus.BAD_GATEWAY, "Sign-in not available",
-                    "<p>The identity provider has no single sign-on endpoint for HTTP-Redirect or HTTP-POST.</p>");
+            return pages.render(HttpStatus.BAD_GATEWAY, MessagePage.of(Text.of("unavailable.title"),
+                    Text.of("unavailable.saml"), Text.of("unavailable.admin")).forOrg(idp.org()));
         }
         SignInAttempt attempt = attempts.start(idp, Optional.empty(), Optional.empty(), login.appContext(), now);
         SpEndpoints sp = directory.endpoints(idp);
@@ -74,8 +82,8 @@ class SamlSignInStarter implements SignInStarter<SamlProvider> {
                     .orElseThrow(() -> new IllegalStateException("no active SP signing key")));
         }
         if (endpoint.get().binding() == SamlBinding.HTTP_POST) {
-            return PostForm.of(endpoint.get().location(), "SAMLRequest", SamlBindings.postValue(request, signer,
-                    options.signatureAlgorithm()), attempt.id());
+            return postForm.of(endpoint.get().location(), "SAMLRequest", SamlBindings.postValue(request, signer,
+                    options.signatureAlgorithm()), Optional.of(attempt.id()));
         }
         String location = endpoint.get().location();
         String query = SamlBindings.redirectQuery("SAMLRequest", request, attempt.id(), signer,

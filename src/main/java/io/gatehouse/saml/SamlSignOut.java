@@ -31,8 +31,10 @@ class SamlSignOut implements SignOutStarter<SamlProvider> {
     private final ProviderDirectory directory;
     private final SpKeys spKeys;
     private final SsoSessions sessions;
+    private final PostForm postForm;
 
-    SamlSignOut(ProviderDirectory directory, SpKeys spKeys, SsoSessions sessions) {
+    SamlSignOut(ProviderDirectory directory, SpKeys spKeys, SsoSessions sessions, PostForm postForm) {
+        this.postForm = postForm;
         this.directory = directory;
         this.spKeys = spKeys;
         this.sessions = sessions;
@@ -53,19 +55,23 @@ class SamlSignOut implements SignOutStarter<SamlProvider> {
         spKeys.ensure(idp.id(), now);
         Optional<KeyAndCertificate> signer = spKeys.active(idp.id(), SpKeys.Use.SIGNING);
         sessions.endWithLogoutRequest(session.id(), id, now);
-        return Optional.of(send(slo.get(), "SAMLRequest", request, signer, saml));
+        return Optional.of(send(slo.get(), "SAMLRequest", request, signer, saml, Optional.empty()));
     }
 
-    /** Sends a logout message by the endpoint's binding (also used to answer the IdP's own LogoutRequest). */
-    static ResponseEntity<String> send(SamlEndpoint endpoint, String parameter, Document message,
-                                       Optional<KeyAndCertificate> signer, SamlSettings saml) {
+    /**
+     * Sends a logout message by the endpoint's binding (also used to answer the IdP's own LogoutRequest,
+     * with the RelayState it came with: under HTTP-Redirect the signature covers it).
+     */
+    ResponseEntity<String> send(SamlEndpoint endpoint, String parameter, Document message,
+                                Optional<KeyAndCertificate> signer, SamlSettings saml, Optional<String> relayState) {
         String location = parameter.equals("SAMLResponse") ? endpoint.responseLocation().orElse(endpoint.location())
                 : endpoint.location();
         if (endpoint.binding() == SamlBinding.HTTP_POST) {
-            return PostForm.of(location, parameter, SamlBindings.postValue(message, signer,
-                    saml.options().signatureAlgorithm()), null);
+            return postForm.of(location, parameter, SamlBindings.postValue(message, signer,
+                    saml.options().signatureAlgorithm()), relayState);
         }
-        String query = SamlBindings.redirectQuery(parameter, message, null, signer, saml.options().signatureAlgorithm());
+        String query = SamlBindings.redirectQuery(parameter, message, relayState.orElse(null), signer,
+                saml.options().signatureAlgorithm());
         return ResponseEntity.status(HttpStatus.FOUND)
                 .header(HttpHeaders.LOCATION, location + (location.contains("?") ? "&" : "?") + query)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();

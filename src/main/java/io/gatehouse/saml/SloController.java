@@ -7,6 +7,9 @@ import io.gatehouse.idp.SamlProvider;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.SpEndpoints;
 import io.gatehouse.idp.saml.SpKeys;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import io.gatehouse.saml.internal.LogoutXml;
 import io.gatehouse.saml.internal.SamlBindings;
 import io.gatehouse.signin.RejectReason;
@@ -39,9 +42,13 @@ class SloController {
     private final SignInOutcomes outcomes;
     private final Clock clock;
     private final LogoutMessageValidator validator = new LogoutMessageValidator();
+    private final Pages pages;
+    private final SamlSignOut signOut;
 
     SloController(ProviderDirectory directory, SsoSessions sessions, SpKeys spKeys, SignInOutcomes outcomes,
-                  Clock clock) {
+                  Clock clock, Pages pages, SamlSignOut signOut) {
+        this.signOut = signOut;
+        this.pages = pages;
         this.directory = directory;
         this.sessions = sessions;
         this.spKeys = spKeys;
@@ -113,9 +120,9 @@ class SloController {
                 saml.resolved().slo().get().responseLocation().orElse(saml.resolved().slo().get().location()),
                 directory.endpoints(idp).entityId(), requested.requestId(), SUCCESS);
         spKeys.ensure(idp.id(), now);
-        ResponseEntity<String> sent = SamlSignOut.send(saml.resolved().slo().get(), "SAMLResponse", answer,
-                spKeys.active(idp.id(), SpKeys.Use.SIGNING), saml);
-        return relayState.filter(r -> r.length() <= 512).map(r -> withRelayState(sent, r)).orElse(sent);
+        // the IdP's RelayState goes back with its answer, as the bindings require
+        return signOut.send(saml.resolved().slo().get(), "SAMLResponse", answer,
+                spKeys.active(idp.id(), SpKeys.Use.SIGNING), saml, relayState.filter(r -> r.length() <= 512));
     }
 
     private static Optional<String> decoded(String raw) {
@@ -126,27 +133,11 @@ class SloController {
         }
     }
 
-    /** The IdP's RelayState goes back with its answer, as the bindings require. */
-    private static ResponseEntity<String> withRelayState(ResponseEntity<String> sent, String relayState) {
-        String location = sent.getHeaders().getFirst("Location");
-        if (location != null) {
-            return ResponseEntity.status(sent.getStatusCode()).headers(h -> {
-                h.putAll(sent.getHeaders());
-                h.set("Location", location + "&RelayState=" + java.net.URLEncoder.encode(relayState,
-                        java.nio.charset.StandardCharsets.UTF_8));
-            }).build();
-        }
-        String body = sent.getBody() == null ? "" : sent.getBody().replace("</form>",
-                "<input type=\"hidden\" name=\"RelayState\" value=\""
-                        + org.springframework.web.util.HtmlUtils.htmlEscape(relayState) + "\"></form>");
-        return ResponseEntity.status(sent.getStatusCode()).headers(sent.getHeaders()).body(body);
-    }
-
     private ResponseEntity<String> refused(IdentityProvider idp, RejectReason reason, String detail) {
         return outcomes.logoutRefused(idp, new SignInFailure(reason, detail));
     }
 
-    private static ResponseEntity<String> notFound() {
-        return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in", "<p>This endpoint is not valid.</p>");
+    private ResponseEntity<String> notFound() {
+        return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
     }
 }

@@ -2,6 +2,9 @@ package io.gatehouse.signin;
 
 import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.idp.ProviderView;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -18,8 +21,10 @@ class LoginController {
     private final ProviderDirectory directory;
     private final SignInStarts starts;
     private final Clock clock;
+    private final Pages pages;
 
-    LoginController(ProviderDirectory directory, SignInStarts starts, Clock clock) {
+    LoginController(ProviderDirectory directory, SignInStarts starts, Clock clock, Pages pages) {
+        this.pages = pages;
         this.directory = directory;
         this.starts = starts;
         this.clock = clock;
@@ -31,8 +36,7 @@ class LoginController {
         Optional<ProviderView> idp = directory.find(org, alias);
         if (idp.isEmpty() || !idp.get().idp().enabled()) {
             // the same answer for unknown and disabled: which companies use which IdP is nobody's business
-            return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
-                    "<p>This sign-in link is not (or no longer) valid. Ask your administrator for the right one.</p>");
+            return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.login")));
         }
         Optional<String> hint = Optional.ofNullable(loginHint).filter(h -> !h.isBlank() && h.length() <= MAX_HINT);
         return starts.start(idp.get(), new LoginRequest(hint, Optional.empty()), clock.instant());

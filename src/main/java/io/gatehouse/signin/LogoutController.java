@@ -5,6 +5,9 @@ import io.gatehouse.idp.OidcProvider;
 import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.idp.ProviderView;
 import io.gatehouse.idp.SamlProvider;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +32,11 @@ class LogoutController {
     private final SignOutStarter<SamlProvider> saml;
     private final SignOutStarter<OidcProvider> oidc;
     private final Clock clock;
+    private final Pages pages;
 
     LogoutController(ProviderDirectory directory, SsoSessions sessions, SignInOutcomes outcomes,
-                     SignOutStarter<SamlProvider> saml, SignOutStarter<OidcProvider> oidc, Clock clock) {
+                     SignOutStarter<SamlProvider> saml, SignOutStarter<OidcProvider> oidc, Clock clock, Pages pages) {
+        this.pages = pages;
         this.directory = directory;
         this.sessions = sessions;
         this.outcomes = outcomes;
@@ -47,8 +52,7 @@ class LogoutController {
         Optional<ProviderView> provider = directory.find(org, alias);
         Optional<IdentityProvider> idp = provider.map(ProviderView::idp);
         if (idp.isEmpty()) {
-            return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
-                    "<p>This sign-out link is not valid.</p>");
+            return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.logout")));
         }
         String clear = outcomes.sessionCookie(idp.get().org(), alias, "", Duration.ZERO).toString();
         Optional<SsoSessions.SsoSession> session = sessions.find(cookie, idp.get().id(), now);

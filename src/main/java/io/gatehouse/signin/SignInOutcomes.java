@@ -4,10 +4,15 @@ import io.gatehouse.audit.AuditLog;
 import io.gatehouse.audit.EventCategory;
 import io.gatehouse.config.GatehouseProperties;
 import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.pages.MessagePage;
+import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.SignedInPage;
+import io.gatehouse.pages.Text;
 import io.gatehouse.tenancy.OrgId;
 import java.net.URLEncoder;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,18 +20,16 @@ import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.HtmlUtils;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The end of every sign-in, whatever the protocol: the event, then the answer to the browser. A
- * failure sends the user to the IdP's {@code error_url} with the reason code only, or shows a plain
- * page; internals (the detail) go to the event, for the admin.
+ * failure sends the user to the IdP's {@code error_url} with the reason code only, or shows a page in
+ * the org's look; internals (the detail) go to the event, for the admin.
  */
 @Component
 public class SignInOutcomes {
@@ -39,12 +42,14 @@ public class SignInOutcomes {
     private final boolean secureCookies;
     private final Clock clock;
     private final ObjectProvider<SignInCompletion> completions;
+    private final Pages pages;
     /** Looked up once, at the first sign-in: a bean lookup per sign-in costs more than it seems. */
     private volatile SignInCompletion completion;
 
     SignInOutcomes(AuditLog audit, SsoSessions sessions, GatehouseProperties properties, Clock clock,
-                   ObjectProvider<SignInCompletion> completions) {
+                   ObjectProvider<SignInCompletion> completions, Pages pages) {
         this.completions = completions;
+        this.pages = pages;
         this.audit = audit;
         this.sessions = sessions;
         this.secureCookies = properties.baseUrl().startsWith("https:");
@@ -75,9 +80,8 @@ public class SignInOutcomes {
                             + "&trace_id=" + encode(traceId()))
                     .build();
         }
-        return page(status, "Sign-in failed", "<p>" + escape(failure.title()) + ".</p>"
-                + "<p>Reason code: <code>" + escape(failure.code()) + "</code>; trace id <code>" + escape(traceId())
-                + "</code>. Your administrator can look them up in Gatehouse's sign-in events.</p>");
+        return pages.render(status, MessagePage.of(Text.of("failed.title")).forOrg(org).once()
+                .refusing(refusal(failure)));
     }
 
     /**
@@ -123,25 +127,26 @@ public class SignInOutcomes {
 
     private ResponseEntity<String> resultPage(BrokeredIdentity identity) {
         recordSuccess(identity, Optional.empty());
-        StringBuilder rows = new StringBuilder();
-        row(rows, "subject", identity.subject());
-        identity.nameIdFormat().ifPresent(v -> row(rows, "name_id_format", v));
-        identity.sessionIndex().ifPresent(v -> row(rows, "session_index", v));
-        identity.email().ifPresent(v -> row(rows, "email", v));
-        identity.emailVerified().ifPresent(v -> row(rows, "email_verified", v.toString()));
-        identity.givenName().ifPresent(v -> row(rows, "given_name", v));
-        identity.familyName().ifPresent(v -> row(rows, "family_name", v));
-        identity.name().ifPresent(v -> row(rows, "name", v));
+        List<SignedInPage.Attribute> rows = new ArrayList<>();
+        rows.add(SignedInPage.Attribute.labelled("signedin.subject", identity.subject()));
+        identity.nameIdFormat().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.name_id_format", v)));
+        identity.sessionIndex().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.session_index", v)));
+        identity.email().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.email", v)));
+        identity.emailVerified().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.email_verified",
+                v.toString())));
+        identity.givenName().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.given_name", v)));
+        identity.familyName().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.family_name", v)));
+        identity.name().ifPresent(v -> rows.add(SignedInPage.Attribute.labelled("signedin.name", v)));
         if (!identity.groups().isEmpty()) {
-            row(rows, "groups", String.join(", ", identity.groups()));
+            rows.add(SignedInPage.Attribute.labelled("signedin.groups", String.join(", ", identity.groups())));
         }
         for (Map.Entry<String, List<String>> a : identity.rawAttributes().entrySet()) {
-            row(rows, "attribute " + a.getKey(), String.join(", ", a.getValue()));
+            rows.add(SignedInPage.Attribute.named(a.getKey(), String.join(", ", a.getValue())));
         }
         SsoSessions.SsoSession session = sessions.open(identity, clock.instant());
-        ResponseEntity<String> page = page(HttpStatus.OK, "Signed in", "<p>Signed in through <code>"
-                + escape(identity.org().value()) + "/" + escape(identity.alias().value()) + "</code>.</p><table>"
-                + rows + "</table><p><a href=\"logout\">Sign out</a></p>");
+        String base = "/sso/" + identity.org().value() + "/" + identity.alias().value();
+        ResponseEntity<String> page = pages.render(HttpStatus.OK, new SignedInPage(identity.org(),
+                identity.org().value() + "/" + identity.alias().value(), rows, base + "/logout"));
         return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
                 .header(HttpHeaders.SET_COOKIE, sessionCookie(identity, session.id(), SsoSessions.LIFETIME).toString())
                 .body(page.getBody());
@@ -165,16 +170,17 @@ public class SignInOutcomes {
         }
         audit.record(Optional.of(idp.org()), EventCategory.SIGN_IN, "sign_out.refused", "idp:" + idp.alias().value(),
                 idp.alias().value(), details);
-        return page(HttpStatus.BAD_REQUEST, "Sign-out failed", "<p>" + escape(failure.title()) + ".</p><p>Reason code: <code>"
-                + escape(failure.code()) + "</code>; trace id <code>" + escape(traceId()) + "</code>.</p>");
+        return pages.render(HttpStatus.BAD_REQUEST, MessagePage.of(Text.of("signoutfailed.title")).forOrg(idp.org())
+                .once().refusing(refusal(failure)));
     }
 
-    /** Where a finished logout lands: the IdP's logout_redirect_url, else a plain page. */
+    /** Where a finished logout lands: the IdP's logout_redirect_url, else a page in the org's look. */
     public ResponseEntity<String> afterLogout(IdentityProvider idp) {
         return idp.logoutRedirectUrl()
                 .map(url -> ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, url)
                         .<String>build())
-                .orElseGet(() -> page(HttpStatus.OK, "Signed out", "<p>You are signed out.</p>"));
+                .orElseGet(() -> pages.render(HttpStatus.OK, MessagePage.of(Text.of("signedout.title"),
+                        Text.of("signedout.text")).forOrg(idp.org()).once()));
     }
 
     /** The session cookie for the IdP's path; an empty value and zero age clears it. */
@@ -187,23 +193,8 @@ public class SignInOutcomes {
                 .sameSite("Lax").path("/sso/" + org.value() + "/" + alias + "/").maxAge(maxAge).build();
     }
 
-    private static void row(StringBuilder rows, String name, String value) {
-        rows.append("<tr><th>").append(escape(name)).append("</th><td>").append(escape(value)).append("</td></tr>");
-    }
-
-    /** A plain HTML page that loads nothing and cannot be framed. */
-    public static ResponseEntity<String> page(HttpStatus status, String title, String bodyHtml) {
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
-                + " · Gatehouse</title><meta name=\"viewport\" content=\"width=device-width\"></head><body><h1>"
-                + escape(title) + "</h1>" + bodyHtml + "</body></html>";
-        return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML)
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-                .header("Cache-Control", "no-store")
-                .body(html);
-    }
-
-    static String escape(String s) {
-        return HtmlUtils.htmlEscape(s, "UTF-8");
+    private static MessagePage.Refusal refusal(SignInFailure failure) {
+        return new MessagePage.Refusal(failure.code(), failure.title(), traceId());
     }
 
     private static String encode(String s) {

@@ -405,6 +405,8 @@ abstract class SamlSignInTests extends ApiTest {
         URI location = URI.create(r.header("Location"));
         assertThat(location.getScheme() + "://" + location.getHost() + location.getPath()).isEqualTo(SLO_URL);
         assertThat(location.getRawQuery()).contains("SigAlg=", "Signature=", "RelayState=idp-state");
+        // the IdP's RelayState is part of what the signature covers (SAML Bindings 3.4.4.1): before SigAlg
+        assertThat(location.getRawQuery().indexOf("RelayState=")).isLessThan(location.getRawQuery().indexOf("SigAlg="));
         Map<String, String> query = new LinkedHashMap<>();
         for (String pair : location.getRawQuery().split("&")) {
             String[] kv = pair.split("=", 2);

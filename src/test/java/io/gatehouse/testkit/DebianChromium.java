@@ -71,6 +71,15 @@ public final class DebianChromium implements AutoCloseable {
      * (this machine has none but localhost, and Chromium's background connections would be refused).
      */
     public static DebianChromium start() {
+        return start("en-US,en");
+    }
+
+    /**
+     * As {@link #start()}, with the browser's languages (a list such as {@code "de-DE,de"}, without q-values:
+     * Chromium adds them to its Accept-Language); the browser's console is kept, so that tests can read
+     * what it reported ({@link #console()}).
+     */
+    public static DebianChromium start(String acceptLanguages) {
         install();
         // Selenium Manager downloads drivers and browsers; it is skipped when the driver's path is
         // given, and told to stay offline should anything still call it
@@ -90,7 +99,14 @@ public final class DebianChromium implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1200", "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--window-size=1280,1200", "--user-data-dir=" + profile,
+                // headless Chromium takes its Accept-Language from this switch (--lang and the profile's
+                // preference are ignored there)
+                "--accept-lang=" + acceptLanguages);
+        java.util.logging.Level all = java.util.logging.Level.ALL;
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, all);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -109,6 +125,15 @@ public final class DebianChromium implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * What the browser's console received since the last call: its messages (errors, warnings such as a
+     * Content-Security-Policy violation, logs).
+     */
+    public List<String> console() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(e -> e.getLevel() + " " + e.getMessage()).toList();
     }
 
     /** A PNG of the page as it is now, into target/browser/: for people, the tests assert on the DOM. */

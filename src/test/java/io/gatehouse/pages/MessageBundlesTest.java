@@ -1,0 +1,87 @@
+package io.gatehouse.pages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.signin.RejectReason;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** English and German are complete: the same keys, no empty text, the same placeholders, every refusal titled. */
+class MessageBundlesTest {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
+
+    @Test
+    void bothLanguagesHaveTheSameKeysAndNoEmptyText() throws IOException {
+        Properties en = load("messages_en.properties");
+        Properties de = load("messages_de.properties");
+        assertThat(en).isNotEmpty();
+        assertThat(de.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(en.stringPropertyNames());
+        for (Properties bundle : new Properties[] {en, de}) {
+            assertThat(bundle.stringPropertyNames()).allSatisfy(k -> assertThat(bundle.getProperty(k)).as(k).isNotBlank());
+        }
+    }
+
+    @Test
+    void eachTextHasTheSamePlaceholdersInBothLanguages() throws IOException {
+        Properties en = load("messages_en.properties");
+        Properties de = load("messages_de.properties");
+        for (String key : en.stringPropertyNames()) {
+            assertThat(placeholders(de.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
+        }
+    }
+
+    @Test
+    void theTextsHoldNoMarkup() throws IOException {
+        // the engine escapes texts like any value: markup in a bundle would show as text, so none is written
+        for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties"}) {
+            Properties bundle = load(file);
+            assertThat(bundle.stringPropertyNames()).allSatisfy(k ->
+                    assertThat(bundle.getProperty(k)).as(file + " " + k).doesNotContain("<", ">", "&"));
+        }
+    }
+
+    @Test
+    void everyRefusalHasAGermanTitleAndNoOtherTitleIsThere() throws IOException {
+        Properties reasons = load("reasons_de.properties");
+        Set<String> expected = Arrays.stream(RejectReason.values()).map(r -> "reason." + r.code())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(new TreeSet<>(reasons.stringPropertyNames())).isEqualTo(expected);
+        assertThat(reasons.stringPropertyNames()).allSatisfy(k -> assertThat(reasons.getProperty(k)).as(k).isNotBlank());
+    }
+
+    @Test
+    void placeholdersAreFilledLiterally() {
+        assertThat(Messages.fill("Signed in as {0} through {1}.", "a'b", "{1}")).isEqualTo("Signed in as a'b through {1}.");
+        assertThat(Messages.fill("It's {0}", "x")).isEqualTo("It's x");
+        assertThat(Messages.fill("{9} stays", "x")).isEqualTo("{9} stays");
+        assertThat(Messages.fill("{a} and {", "x")).isEqualTo("{a} and {");
+    }
+
+    private static Set<String> placeholders(String text) {
+        Set<String> found = new TreeSet<>();
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            found.add(m.group());
+        }
+        return found;
+    }
+
+    private static Properties load(String name) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = new InputStreamReader(MessageBundlesTest.class.getResourceAsStream("/" + name),
+                StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p;
+    }
+}

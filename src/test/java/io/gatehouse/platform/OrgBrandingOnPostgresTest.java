@@ -1,0 +1,7 @@
+package io.gatehouse.platform;
+
+import io.gatehouse.testkit.OnPostgres;
+
+@OnPostgres
+class OrgBrandingOnPostgresTest extends OrgBrandingTests {
+}
