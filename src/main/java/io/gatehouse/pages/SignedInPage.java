@@ -50,5 +50,13 @@ public record SignedInPage(OrgId orgId, String provider, List<Attribute> attribu
         public static Attribute named(String name, String value) {
             return new Attribute(null, name, value);
         }
+
+        /**
+         * The row's name for machines, independent of the page's language: the profile field
+         * ({@code email}) or {@code attribute:} and the IdP's own name.
+         */
+        public String field() {
+            return label != null ? label.substring(label.indexOf('.') + 1) : "attribute:" + name;
+        }
     }
 }

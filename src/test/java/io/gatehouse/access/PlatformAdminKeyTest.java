@@ -17,8 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class PlatformAdminKeyTest {
 
     private static ConfigurableApplicationContext start(Path dataDir, String adminKey) {
-        return new SpringApplicationBuilder(GatehouseApplication.class).web(WebApplicationType.NONE)
-                .properties("gatehouse.admin-key=" + adminKey, "gatehouse.master-key=" + GatehouseInitializers.MASTER_KEY,
+        return new SpringApplicationBuilder(GatehouseApplication.class).web(WebApplicationType.SERVLET)
+                .properties("server.port=0", "gatehouse.admin-key=" + adminKey, "gatehouse.master-key=" + GatehouseInitializers.MASTER_KEY,
                         "gatehouse.data-dir=" + dataDir, "gatehouse.sp-key-pool-size=1")
                 .run();
     }

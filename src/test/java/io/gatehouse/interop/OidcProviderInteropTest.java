@@ -294,7 +294,7 @@ class OidcProviderInteropTest extends ApiTest {
         assertThat(result.html().title()).contains("Signed in");
         Map<String, String> rows = new LinkedHashMap<>();
         for (Element row : result.html().select("tr")) {
-            rows.put(row.select("th").text(), row.select("td").text());
+            rows.put(row.attr("data-field"), row.select("td").text());
         }
         assertThat(rows).containsEntry("subject", op.issuer() + "|" + JANE.sub())
                 .containsEntry("email", JANE.email()).containsEntry("email_verified", "true")
