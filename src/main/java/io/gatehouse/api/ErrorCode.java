@@ -23,7 +23,9 @@ public enum ErrorCode {
     INTERNAL(500, "internal_error", "An unexpected error occurred"),
     // new codes go last: the Checkmarx dialect's numeric messageCode is made from the ordinal
     MALFORMED_PARAMETERS(400, "malformed_parameters",
-            "The query string or form body could not be decoded (a malformed %-escape or a NUL character)");
+            "The query string or form body could not be decoded (a malformed %-escape or a NUL character)"),
+    TEST_REQUIRED(409, "test_required",
+            "The identity provider needs a successful test sign-in of its current configuration first");
 
     private final int status;
     private final String code;

@@ -6,7 +6,8 @@ import java.util.Set;
 /** A query string made safe for logs: credential parameters keep their name but lose their value. */
 public final class RedactedQuery {
     private static final Set<String> SECRET_PARAMETERS =
-            Set.of("api_key", "apikey", "access_token", "client_secret", "code", "id_token", "samlresponse", "samlrequest");
+            Set.of("api_key", "apikey", "access_token", "client_secret", "code", "id_token", "samlresponse", "samlrequest",
+                    "token");
 
     private RedactedQuery() {
     }

@@ -78,7 +78,9 @@ public final class IdentityProviderReader {
         if (displayName.isPresent() && displayName.get().chars().anyMatch(Character::isISOControl)) {
             f.error("display_name", "invalid_characters", "must not contain control characters");
         }
-        boolean enabled = f.bool("enabled").orElse(true);
+        Optional<Boolean> enabled = f.bool("enabled");
+        Optional<ProviderStatus> status = f.enumeration("status", n -> WireEnum.parse(ProviderStatus.class, n),
+                WireEnum.names(ProviderStatus.class));
 
         Optional<Protocol> protocol = readProtocol(f);
         Optional<KnownProvider> known = f.enumeration("known_provider", n -> WireEnum.parse(KnownProvider.class, n),
@@ -126,7 +128,7 @@ public final class IdentityProviderReader {
         Optional<String> logoutRedirectUrl = url(f, "logout_redirect_url");
         f.refuseUnknownFields();
         f.throwIfInvalid();
-        return new IdpDraft(alias.orElseThrow(), displayName.orElseThrow().strip(), enabled, known, domains,
+        return new IdpDraft(alias.orElseThrow(), displayName.orElseThrow().strip(), status, enabled, known, domains,
                 protocolDraft.orElseThrow(), mappers, provisioning, errorUrl, logoutRedirectUrl);
     }
 

@@ -139,14 +139,14 @@ public class DomainRouter implements AutoCloseable {
 
     private void load(String orgFilter, List<String> params, Map<String, Route> byDomain,
                       Map<OrgId, List<Route>> byOrg, Map<OrgId, List<String>> domainsByOrg) {
-        jdbc.sql("select i.org_id, i.alias, i.display_name from identity_providers i where i.enabled = true" + orgFilter
+        jdbc.sql("select i.org_id, i.alias, i.display_name from identity_providers i where i.status = 'active'" + orgFilter
                         + " order by i.org_id, i.alias")
                 .params(params.toArray())
                 .query((rs, n) -> new Route(new OrgId(rs.getString(1)), IdpAlias.parse(rs.getString(2)).orElseThrow(),
                         rs.getString(3)))
                 .list().forEach(r -> byOrg.computeIfAbsent(r.org(), k -> new ArrayList<>()).add(r));
         jdbc.sql("select d.domain, i.org_id, i.alias, i.display_name from idp_domains d"
-                        + " join identity_providers i on i.id = d.idp_id where i.enabled = true"
+                        + " join identity_providers i on i.id = d.idp_id where i.status = 'active'"
                         + orgFilter.replace("i.org_id", "d.org_id"))
                 .params(params.toArray())
                 .query((rs, n) -> {

@@ -61,7 +61,7 @@ class SamlSignInStarter implements SignInStarter<SamlProvider> {
             return SignInOutcomes.page(HttpStatus.BAD_GATEWAY, "Sign-in not available",
                     "<p>The identity provider has no single sign-on endpoint for HTTP-Redirect or HTTP-POST.</p>");
         }
-        SignInAttempt attempt = attempts.start(idp, Optional.empty(), Optional.empty(), login.appContext(), now);
+        SignInAttempt attempt = attempts.start(idp, Optional.empty(), Optional.empty(), login, now);
         SpEndpoints sp = directory.endpoints(idp);
         Document request = AuthnRequestXml.document(new AuthnRequestXml.Request(attempt.requestId(), now,
                 endpoint.get().location(), sp.acsUrl(), sp.entityId(), options.nameIdFormat(), options.forceAuthn(),

@@ -29,7 +29,7 @@ class LoginController {
     ResponseEntity<String> login(@PathVariable String org, @PathVariable String alias,
                                  @RequestParam(name = "login_hint", required = false) String loginHint) {
         Optional<ProviderView> idp = directory.find(org, alias);
-        if (idp.isEmpty() || !idp.get().idp().enabled()) {
+        if (idp.isEmpty() || !idp.get().idp().active()) {
             // the same answer for unknown and disabled: which companies use which IdP is nobody's business
             return SignInOutcomes.page(HttpStatus.NOT_FOUND, "No such sign-in",
                     "<p>This sign-in link is not (or no longer) valid. Ask your administrator for the right one.</p>");
