@@ -84,8 +84,8 @@ public class UnreadableParameters {
         if (firstThisMinute(address)) {
             // neither the query nor the body: they may carry credentials
             LOG.warn("Refused {} {} from {}: {} (trace {}); more from this address are not logged for {} s",
-                    request.getMethod(), request.getRequestURI(), address, code.code(), TraceIds.of(request),
-                    QUIET_PERIOD.toSeconds());
+                    request.getMethod(), RedactedQuery.path(request.getRequestURI()), address, code.code(),
+                    TraceIds.of(request), QUIET_PERIOD.toSeconds());
         }
     }
 
