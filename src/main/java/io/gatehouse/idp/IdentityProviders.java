@@ -231,12 +231,8 @@ public class IdentityProviders {
         change.set("before", IdentityProviderJson.requestView(current));
         change.set("after", IdentityProviderJson.requestView(idp));
         change.put("configuration_revision", idp.lifecycle().revision());
+        // one event, as ever: a status changed through enabled or status shows in before and after
         audit.configurationChanged(orgId, "identity_provider.updated", caller.actor(), idp.alias().value(), change);
-        if (idp.status() != current.status()) {
-            audit.configurationChanged(orgId, idp.active() ? "identity_provider.activated"
-                            : "identity_provider.deactivated", caller.actor(), idp.alias().value(),
-                    statusChange(current, idp, false));
-        }
         return idp;
     }
 

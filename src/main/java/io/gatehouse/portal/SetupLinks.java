@@ -76,8 +76,7 @@ public class SetupLinks {
         Optional<IdpAlias> alias = f.string("alias", 200).flatMap(a -> {
             Optional<IdpAlias> parsed = IdpAlias.parse(a);
             if (parsed.isEmpty()) {
-                f.error("alias", "invalid_format",
-                        "must be 2-63 lower-case letters, digits or hyphens, starting with a letter or digit");
+                f.error("alias", "invalid_format", IdpAlias.FORMAT_RULE);
             }
             return parsed;
         });

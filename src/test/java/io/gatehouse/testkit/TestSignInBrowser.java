@@ -99,7 +99,8 @@ public final class TestSignInBrowser {
         return out;
     }
 
-    private static String inflate(byte[] deflated) {
+    /** A deflated (HTTP-Redirect binding) message, inflated. */
+    public static String inflate(byte[] deflated) {
         try {
             Inflater inflater = new Inflater(true);
             inflater.setInput(deflated);
