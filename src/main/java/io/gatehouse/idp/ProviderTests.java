@@ -8,8 +8,6 @@ import java.util.Optional;
  * current configuration. Kept beside the provider, not in it: a test changes no configuration.
  */
 public record ProviderTests(Optional<Succeeded> lastSucceeded, long currentRevision) {
-    public static final ProviderTests NONE = new ProviderTests(Optional.empty(), 0);
-
     /** A test sign-in that succeeded, against configuration revision {@code revision}. */
     public record Succeeded(long revision, Instant at) {
     }

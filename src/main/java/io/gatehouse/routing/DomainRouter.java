@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Home-realm discovery: email domain → the enabled identity provider that owns it (the exact
- * domain, then its parent domains), and org → its enabled providers. An immutable snapshot in
+ * Home-realm discovery: email domain → the active identity provider that owns it (the exact
+ * domain, then its parent domains), and org → its active providers. An immutable snapshot in
  * memory, so a lookup is a few hash probes; every node rebuilds it when the registry's fingerprint
  * (row count, latest change, version sum) moves, polled every two seconds.
  */
@@ -78,7 +78,7 @@ public class DomainRouter implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The org's enabled providers, by alias. */
+    /** The org's active providers (drafts and inactive ones never route), by alias. */
     public List<Route> forOrg(OrgId org) {
         List<Route> routes = current().byOrg().get(org);
         return routes != null ? routes : List.of();
