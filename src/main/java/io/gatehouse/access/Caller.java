@@ -3,8 +3,9 @@ package io.gatehouse.access;
 import io.gatehouse.api.ErrorCode;
 import io.gatehouse.api.ProblemException;
 import io.gatehouse.tenancy.OrgId;
+import java.util.Optional;
 
-/** Who is calling the API, as established from the credential. */
+/** Who is calling the API, as established from the credential (an API key, or a setup link's session). */
 public sealed interface Caller {
 
     /** The actor recorded in audit events. */
@@ -27,7 +28,31 @@ public sealed interface Caller {
                             "The " + key.role().wireName() + " role may not " + describe(permission));
                 }
             }
+            case SetupLink link -> {
+                if (!link.org().equals(org)) {
+                    throw ProblemException.notFound("Organization " + org);
+                }
+                if (permission != Permission.READ && permission != Permission.MANAGE_IDENTITY_PROVIDERS) {
+                    throw new ProblemException(ErrorCode.FORBIDDEN, "A setup link may not " + describe(permission));
+                }
+            }
         }
+    }
+
+    /**
+     * {@link #require(OrgId, Permission)} for one identity provider of the org: a setup link made for
+     * one provider reaches no other (404, as for another org's).
+     */
+    default void require(OrgId org, String alias, Permission permission) {
+        require(org, permission);
+        if (this instanceof SetupLink link && link.alias().filter(a -> !a.equals(alias)).isPresent()) {
+            throw ProblemException.notFound("Identity provider " + alias);
+        }
+    }
+
+    /** Whether this caller sees the org's identity provider of that alias at all (a bound setup link sees one). */
+    default boolean sees(String alias) {
+        return !(this instanceof SetupLink link) || link.alias().map(alias::equals).orElse(true);
     }
 
     default void requirePlatform() {
@@ -58,6 +83,17 @@ public sealed interface Caller {
         @Override
         public String actor() {
             return "api-key:" + keyId;
+        }
+    }
+
+    /**
+     * The customer's IT admin, through a setup link: the org's identity providers only (one, when
+     * the link names it), never its keys or other settings.
+     */
+    record SetupLink(String linkId, OrgId org, Optional<String> alias) implements Caller {
+        @Override
+        public String actor() {
+            return "setup-link:" + linkId;
         }
     }
 }

@@ -53,7 +53,7 @@ class EdgeFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             if (ACCESS.isDebugEnabled()) {
-                ACCESS.debug("{} {}{} -> {} in {} ms", request.getMethod(), request.getRequestURI(),
+                ACCESS.debug("{} {}{} -> {} in {} ms", request.getMethod(), RedactedQuery.path(request.getRequestURI()),
                         RedactedQuery.of(request.getQueryString()), response.getStatus(),
                         (System.nanoTime() - started) / 1_000_000);
             }

@@ -26,7 +26,9 @@ public enum ErrorCode {
             "The query string or form body could not be decoded (a malformed %-escape or a NUL character)"),
     EXPECTATION_FAILED(417, "expectation_failed", "The server cannot meet the request's Expect header"),
     NOT_IMPLEMENTED(501, "not_implemented", "The request uses a transfer coding the server does not implement"),
-    HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported", "The request's HTTP version is not supported");
+    HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported", "The request's HTTP version is not supported"),
+    TEST_REQUIRED(409, "test_required",
+            "The identity provider needs a successful test sign-in of its current configuration first");
 
     private final int status;
     private final String code;

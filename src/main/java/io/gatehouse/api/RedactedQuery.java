@@ -3,10 +3,16 @@ package io.gatehouse.api;
 import java.util.Locale;
 import java.util.Set;
 
-/** A query string made safe for logs: credential parameters keep their name but lose their value. */
+/**
+ * A request made safe for logs: credential parameters of the query keep their name but lose their
+ * value, and a path segment that is a link's secret is replaced.
+ */
 public final class RedactedQuery {
+    /** How the secrets carried in a URL's path begin (setup links: {@code /setup/gsl_...}). */
+    public static final String PATH_SECRET_PREFIX = "gsl_";
     private static final Set<String> SECRET_PARAMETERS =
-            Set.of("api_key", "apikey", "access_token", "client_secret", "code", "id_token", "samlresponse", "samlrequest");
+            Set.of("api_key", "apikey", "access_token", "client_secret", "code", "id_token", "samlresponse", "samlrequest",
+                    "token");
 
     private RedactedQuery() {
     }
@@ -32,5 +38,19 @@ public final class RedactedQuery {
             }
         }
         return out.toString();
+    }
+
+    /** The path with every segment that is a secret replaced by {@code [redacted]}. */
+    public static String path(String path) {
+        if (path == null || !path.contains(PATH_SECRET_PREFIX)) {
+            return path;
+        }
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].startsWith(PATH_SECRET_PREFIX)) {
+                segments[i] = "[redacted]";
+            }
+        }
+        return String.join("/", segments);
     }
 }

@@ -66,6 +66,19 @@ public final class RequestBodies {
         return parseObject(bytes(request));
     }
 
+    /**
+     * For operations whose body is optional (a POST that acts, with options): no body at all is an
+     * empty object; a body must be a JSON object as for {@link #jsonObject}.
+     */
+    public static ObjectNode optionalJsonObject(HttpServletRequest request) {
+        byte[] body = bytes(request);
+        if (body.length == 0) {
+            return JSON.createObjectNode();
+        }
+        requireJson(request.getContentType());
+        return parseObject(body);
+    }
+
     public static void requireJson(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,

@@ -87,8 +87,8 @@ public class UnreadableParameters {
         if (firstThisMinute(address)) {
             // neither the query nor the body: they may carry credentials
             LOG.warn("Refused {} {} from {}: {} (trace {}); more from this address are not logged for {} s",
-                    request.getMethod(), ProblemWriter.path(request), address, code.code(), TraceIds.of(request),
-                    QUIET_PERIOD.toSeconds());
+                    request.getMethod(), RedactedQuery.path(ProblemWriter.path(request)), address, code.code(),
+                    TraceIds.of(request), QUIET_PERIOD.toSeconds());
         }
     }
 

@@ -148,7 +148,7 @@ class CheckmarxEndpoint {
         JsonNode provisioning = v.path("provisioning");
         ObjectNode o = JSON.createObjectNode();
         o.put("id", idp.id());
-        o.put("active", idp.enabled());
+        o.put("active", idp.active());
         o.put("name", idp.displayName());
         o.set("issuer", saml.path("entity_id").isString() ? saml.get("entity_id") : JSON.nullNode());
         o.set("loginUrl", saml.path("sso_url").isString() ? saml.get("sso_url") : JSON.nullNode());

@@ -30,6 +30,8 @@ final class CredentialOrg {
     static OrgId of(Caller caller, HttpServletRequest request) {
         return switch (caller) {
             case Caller.OrgKey key -> key.org();
+            // the portal's callers never reach these endpoints; were one to, it stays in its own org
+            case Caller.SetupLink link -> link.org();
             case Caller.PlatformAdmin admin -> Optional.ofNullable(request.getHeader(ORG_HEADER)).flatMap(OrgId::parse)
                     .orElseThrow(() -> new ProblemException(ErrorCode.FORBIDDEN,
                             "Use an organization API key (or the platform key with an " + ORG_HEADER + " header)"));

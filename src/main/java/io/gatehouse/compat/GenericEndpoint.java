@@ -253,7 +253,7 @@ class GenericEndpoint {
         o.put("alias", idp.alias().value());
         o.put("display_name", idp.displayName());
         o.put("provider_id", view.get("protocol").stringValue());
-        o.put("enabled", idp.enabled());
+        o.put("enabled", idp.active());
         o.put("internal_id", idp.id());
         o.set("known_provider", view.has("known_provider") ? view.get("known_provider") : JSON.nullNode());
         ObjectNode config = o.putObject("config");

@@ -124,7 +124,7 @@ class RecomlyEndpoint {
         o.put("providerType", idp.settings().protocol().name());
         // Recomly names the identity-service record that backs the provider; here that is Gatehouse's own
         o.put("cognitoProviderName", idp.org().value() + "/" + idp.alias().value());
-        o.put("enabled", idp.enabled());
+        o.put("enabled", idp.active());
         o.set("domains", view.get("domains"));
         switch (idp.settings()) {
             case SamlSettings saml -> {

@@ -107,7 +107,7 @@ class TelnyxEndpoint {
         d.put("name", idp.displayName());
         d.put("short_name", idp.alias().value());
         d.put("organization_id", idp.org().value());
-        d.put("active", idp.enabled());
+        d.put("active", idp.active());
         ObjectNode s = d.putObject("settings");
         SpEndpoints sp = SpEndpoints.of(baseUrl, idp.org(), idp.alias());
         s.put("assertion_consumer_service_url", sp.acsUrl());

@@ -42,7 +42,8 @@ public final class IdentityProviderJson {
         o.put("alias", idp.alias().value());
         o.put("display_name", idp.displayName());
         o.put("protocol", idp.protocol().wireName());
-        o.put("enabled", idp.enabled());
+        o.put("status", idp.status().wireName());
+        o.put("enabled", idp.active());
         idp.knownProvider().ifPresentOrElse(k -> o.put("known_provider", k.wireName()), () -> o.putNull("known_provider"));
         ArrayNode domains = o.putArray("domains");
         idp.domains().forEach(d -> domains.add(d.value()));
@@ -78,8 +79,9 @@ public final class IdentityProviderJson {
         return JSON.writeValueAsString(o);
     }
 
-    public static IdentityProvider fromStored(String id, OrgId org, String configJson, IdpSecrets secrets,
-                                              Instant createdAt, Instant updatedAt, long version) {
+    /** The provider from its stored configuration; its lifecycle is kept in columns of its own. */
+    public static IdentityProvider fromStored(String id, OrgId org, String configJson, Lifecycle lifecycle,
+                                              IdpSecrets secrets, Instant createdAt, Instant updatedAt, long version) {
         JsonNode o = JSON.readTree(configJson);
         Protocol protocol = WireEnum.parse(Protocol.class, o.get("protocol").stringValue()).orElseThrow();
         ProtocolSettings settings = switch (protocol) {
@@ -91,7 +93,7 @@ public final class IdentityProviderJson {
         List<Mapper> mappers = new ArrayList<>();
         o.get("mappers").forEach(m -> mappers.add(mapperFrom(m)));
         return new IdentityProvider(id, org, new IdpAlias(o.get("alias").stringValue()),
-                o.get("display_name").stringValue(), o.get("enabled").booleanValue(),
+                o.get("display_name").stringValue(), lifecycle,
                 opt(o, "known_provider").flatMap(k -> WireEnum.parse(KnownProvider.class, k)), domains, settings,
                 mappers, provisioningFrom(o.get("provisioning")), opt(o, "error_url"), opt(o, "logout_redirect_url"),
                 secrets, createdAt, updatedAt, version);

@@ -69,8 +69,7 @@ public final class IdentityProviderReader {
         Optional<IdpAlias> alias = aliasText.flatMap(a -> {
             Optional<IdpAlias> parsed = IdpAlias.parse(a);
             if (parsed.isEmpty()) {
-                f.error("alias", "invalid_format",
-                        "must be 2-63 lower-case letters, digits or hyphens, starting with a letter or digit");
+                f.error("alias", "invalid_format", IdpAlias.FORMAT_RULE);
             }
             return parsed;
         });
@@ -78,7 +77,9 @@ public final class IdentityProviderReader {
         if (displayName.isPresent() && displayName.get().chars().anyMatch(Character::isISOControl)) {
             f.error("display_name", "invalid_characters", "must not contain control characters");
         }
-        boolean enabled = f.bool("enabled").orElse(true);
+        Optional<Boolean> enabled = f.bool("enabled");
+        Optional<ProviderStatus> status = f.enumeration("status", n -> WireEnum.parse(ProviderStatus.class, n),
+                WireEnum.names(ProviderStatus.class));
 
         Optional<Protocol> protocol = readProtocol(f);
         Optional<KnownProvider> known = f.enumeration("known_provider", n -> WireEnum.parse(KnownProvider.class, n),
@@ -126,7 +127,7 @@ public final class IdentityProviderReader {
         Optional<String> logoutRedirectUrl = url(f, "logout_redirect_url");
         f.refuseUnknownFields();
         f.throwIfInvalid();
-        return new IdpDraft(alias.orElseThrow(), displayName.orElseThrow().strip(), enabled, known, domains,
+        return new IdpDraft(alias.orElseThrow(), displayName.orElseThrow().strip(), status, enabled, known, domains,
                 protocolDraft.orElseThrow(), mappers, provisioning, errorUrl, logoutRedirectUrl);
     }
 

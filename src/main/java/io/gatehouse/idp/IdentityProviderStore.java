@@ -50,8 +50,12 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
         return sealedSecrets;
     }
 
-    /** The listing filters of the API. */
-    record Filter(Optional<Protocol> protocol, Optional<Boolean> enabled, Optional<EmailDomain> domain) {
+    /** The listing filters of the API; {@code enabled} is "status is (not) active". */
+    record Filter(Optional<Protocol> protocol, Optional<Boolean> enabled, Optional<ProviderStatus> status,
+                  Optional<EmailDomain> domain) {
+        static Filter protocol(Protocol protocol) {
+            return new Filter(Optional.of(protocol), Optional.empty(), Optional.empty(), Optional.empty());
+        }
     }
 
     /** Who owns a domain now. */
@@ -73,14 +77,17 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
     void insert(PreparedRow row) {
         IdentityProvider idp = row.idp();
         Optional<SealedSecret> sealed = row.sealed();
-        jdbc.sql("insert into identity_providers (id, org_id, alias, protocol, display_name, enabled, config,"
-                        + " secrets_key_id, secrets, version, created_at, updated_at, metadata_url, certificate_watch_from)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        Lifecycle life = idp.lifecycle();
+        jdbc.sql("insert into identity_providers (id, org_id, alias, protocol, display_name, status, config,"
+                        + " secrets_key_id, secrets, version, created_at, updated_at, metadata_url, certificate_watch_from,"
+                        + " configuration_revision, configured_at, active_revision)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(idp.id(), idp.org().value(), idp.alias().value(), idp.protocol().wireName(), idp.displayName(),
-                        idp.enabled(), row.config(), sealed.map(SealedSecret::keyId).orElse(null),
+                        life.status().wireName(), row.config(), sealed.map(SealedSecret::keyId).orElse(null),
                         sealed.map(SealedSecret::ciphertext).orElse(null), idp.version(),
                         Timestamp.from(idp.createdAt()), Timestamp.from(idp.updatedAt()), readsMetadataUrl(idp),
-                        row.certificateWatchFrom().map(Timestamp::from).orElse(null))
+                        row.certificateWatchFrom().map(Timestamp::from).orElse(null), life.revision(),
+                        Timestamp.from(life.configuredAt()), activeRevision(life))
                 .update();
         insertDomains(idp);
         changed(idp.org(), idp.updatedAt());
@@ -111,13 +118,16 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
     /** Replaces the row if its version is still {@code expectedVersion}; false when someone else won. */
     boolean update(IdentityProvider idp, long expectedVersion) {
         Optional<SealedSecret> sealed = seal(idp);
-        int n = jdbc.sql("update identity_providers set alias = ?, display_name = ?, enabled = ?, config = ?,"
+        Lifecycle life = idp.lifecycle();
+        int n = jdbc.sql("update identity_providers set alias = ?, display_name = ?, status = ?, config = ?,"
                         + " secrets_key_id = ?, secrets = ?, version = ?, updated_at = ?, metadata_url = ?,"
-                        + " certificate_watch_from = ? where id = ? and version = ?")
-                .params(idp.alias().value(), idp.displayName(), idp.enabled(), IdentityProviderJson.stored(idp),
+                        + " certificate_watch_from = ?, configuration_revision = ?, configured_at = ?,"
+                        + " active_revision = ? where id = ? and version = ?")
+                .params(idp.alias().value(), idp.displayName(), life.status().wireName(), IdentityProviderJson.stored(idp),
                         sealed.map(SealedSecret::keyId).orElse(null), sealed.map(SealedSecret::ciphertext).orElse(null),
                         idp.version(), Timestamp.from(idp.updatedAt()), readsMetadataUrl(idp),
-                        certificateWatchFrom(idp).map(Timestamp::from).orElse(null), idp.id(), expectedVersion)
+                        certificateWatchFrom(idp).map(Timestamp::from).orElse(null), life.revision(),
+                        Timestamp.from(life.configuredAt()), activeRevision(life), idp.id(), expectedVersion)
                 .update();
         if (n == 0) {
             return false;
@@ -213,8 +223,12 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
             params.add(p.wireName());
         });
         filter.enabled().ifPresent(e -> {
-            sql.append(" and enabled = ?");
-            params.add(e);
+            sql.append(e ? " and status = ?" : " and status <> ?");
+            params.add(ProviderStatus.ACTIVE.wireName());
+        });
+        filter.status().ifPresent(st -> {
+            sql.append(" and status = ?");
+            params.add(st.wireName());
         });
         filter.domain().ifPresent(d -> {
             sql.append(" and exists (select 1 from idp_domains d where d.idp_id = i.id and d.domain = ?)");
@@ -231,10 +245,10 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
                 .query((rs, n) -> new EmailDomain(rs.getString(1))).list());
     }
 
-    /** The claims on these domains (any order), each with whether its provider is enabled. */
+    /** The claims on these domains (any order), each with whether its provider is active. */
     List<DomainClaim> claims(List<String> domains) {
         String marks = String.join(", ", domains.stream().map(d -> "?").toList());
-        return jdbc.sql("select d.domain, d.org_id, i.enabled from idp_domains d"
+        return jdbc.sql("select d.domain, d.org_id, i.status = 'active' from idp_domains d"
                         + " join identity_providers i on i.id = d.idp_id where d.domain in (" + marks + ")")
                 .params(domains)
                 .query((rs, n) -> new DomainClaim(new EmailDomain(rs.getString(1)), new OrgId(rs.getString(2)),
@@ -321,7 +335,7 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
             return known;
         }
         IdentityProvider idp = IdentityProviderJson.fromStored(id, new OrgId(rs.getString("org_id")),
-                rs.getString("config"), open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
+                rs.getString("config"), lifecycle(rs), open(id, rs.getString("secrets_key_id"), rs.getString("secrets")),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
                 rs.getLong("version"));
         ProviderView view = ProviderView.of(idp);
@@ -329,4 +343,45 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
         return view;
     }
 
+
+    private static Lifecycle lifecycle(ResultSet rs) throws SQLException {
+        long active = rs.getLong("active_revision");
+        return new Lifecycle(WireEnum.parse(ProviderStatus.class, rs.getString("status")).orElseThrow(),
+                rs.getLong("configuration_revision"), rs.getTimestamp("configured_at").toInstant(),
+                rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(active));
+    }
+
+    private static Long activeRevision(Lifecycle life) {
+        return life.activeRevision().isPresent() ? life.activeRevision().getAsLong() : null;
+    }
+
+    /**
+     * Notes a test sign-in that succeeded against configuration {@code revision}, unless one against a
+     * later revision is noted already. Not a change of the provider (its version stays): a test
+     * finishing while an admin edits must not make the edit fail.
+     */
+    void testSucceeded(String id, long revision, Instant at) {
+        jdbc.sql("update identity_providers set tested_revision = ?, last_test_succeeded_at = ? where id = ?"
+                        + " and (tested_revision is null or tested_revision <= ?)")
+                .params(revision, Timestamp.from(at), id, revision).update();
+    }
+
+    /** The provider's latest successful test sign-in, if any. */
+    Optional<ProviderTests.Succeeded> lastSuccessfulTest(String id) {
+        return jdbc.sql("select tested_revision, last_test_succeeded_at from identity_providers where id = ?"
+                        + " and last_test_succeeded_at is not null").param(id)
+                .query((rs, n) -> new ProviderTests.Succeeded(rs.getLong(1), rs.getTimestamp(2).toInstant()))
+                .optional();
+    }
+
+    /** {@link #lastSuccessfulTest} of several providers of one org at once, by id. */
+    java.util.Map<String, ProviderTests.Succeeded> lastSuccessfulTests(OrgId org) {
+        java.util.Map<String, ProviderTests.Succeeded> out = new java.util.HashMap<>();
+        jdbc.sql("select id, tested_revision, last_test_succeeded_at from identity_providers where org_id = ?"
+                        + " and last_test_succeeded_at is not null").param(org.value())
+                .query((rs, n) -> out.put(rs.getString(1),
+                        new ProviderTests.Succeeded(rs.getLong(2), rs.getTimestamp(3).toInstant())))
+                .list();
+        return out;
+    }
 }

@@ -21,7 +21,7 @@ public final class IdentityProviderView {
     /** Read-only response fields a client may send back unchanged on PUT. */
     static final List<String> READ_ONLY_FIELDS = List.of("id", "org", "created_at", "updated_at", "mapper_count",
             "login_url", "sp", "certificates", "warnings", "redirect_uri", "jwks_url", "frontchannel_logout_uri",
-            "_links");
+            "configuration_changed_at", "last_successful_test_at", "test_outdated", "_links");
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
     private static final Cache<String, CertificateSummary> CERTIFICATES = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(10_000).build();
@@ -33,7 +33,8 @@ public final class IdentityProviderView {
     record CertificateSummary(String subject, Instant notAfter, String fingerprintSha256, String signatureAlgorithm) {
     }
 
-    public static ObjectNode response(IdentityProvider idp, String baseUrl, Instant now) {
+    /** The provider as the API shows it, with what its test sign-ins proved. */
+    public static ObjectNode response(IdentityProvider idp, ProviderTests tests, String baseUrl, Instant now) {
         ObjectNode o = IdentityProviderJson.JSON.createObjectNode();
         o.put("id", idp.id());
         o.put("org", idp.org().value());
@@ -93,11 +94,29 @@ public final class IdentityProviderView {
                     + " domain and the identity provider's own email_verified; the mapper has no effect");
         }
         idp.secrets().unreadable().ifPresent(u -> warnings.add(unreadableWarning(idp, u)));
+        lifecycle(idp, tests, o, warnings);
         ArrayNode w = o.putArray("warnings");
         warnings.forEach(w::add);
         o.put("created_at", idp.createdAt().toString());
         o.put("updated_at", idp.updatedAt().toString());
         return o;
+    }
+
+    /** The status's story: when the configuration last changed, and whether a test sign-in proved it. */
+    private static void lifecycle(IdentityProvider idp, ProviderTests tests, ObjectNode o, List<String> warnings) {
+        o.put("configuration_changed_at", idp.lifecycle().configuredAt().toString());
+        tests.lastSucceeded().ifPresentOrElse(t -> o.put("last_successful_test_at", t.at().toString()),
+                () -> o.putNull("last_successful_test_at"));
+        o.put("test_outdated", tests.outdated());
+        if (tests.outdated()) {
+            warnings.add("The last successful test sign-in (" + tests.lastSucceeded().orElseThrow().at()
+                    + ") predates the last configuration change (" + idp.lifecycle().configuredAt()
+                    + "): run a test sign-in to see that the connection still works");
+        }
+        if (idp.status() == ProviderStatus.DRAFT && !tests.currentConfigurationTested()) {
+            warnings.add("This identity provider is a draft: it signs nobody in to an application until it is"
+                    + " activated, which needs a successful test sign-in of its current configuration");
+        }
     }
 
     private static void samlWarnings(SamlSettings saml, Instant now, ArrayNode certs, List<String> warnings) {

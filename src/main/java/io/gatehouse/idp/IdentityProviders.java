@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
@@ -70,6 +72,10 @@ public class IdentityProviders {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
+    /**
+     * Creates a provider: {@code active} unless the request says {@code "status": "draft"} (or
+     * {@code "enabled": false}: inactive); through a setup link, always a draft.
+     */
     public IdentityProvider create(Caller caller, OrgId orgId, ObjectNode body) {
         caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
         // the org and its plan are checked under lock in the transaction; this early look only spares
@@ -77,12 +83,14 @@ public class IdentityProviders {
         requireSso(orgs.requireRecent(orgId));
         Instant now = now();
         IdpDraft draft = reader.read(body, now);
+        requireReachable(caller, orgId, draft.alias());
+        ProviderStatus status = initialStatus(caller, draft);
         String id = UUID.randomUUID().toString();
         IdpSecrets secrets = secretsForCreate(draft);
         ProtocolSettings settings = resolve(draft, Optional.empty(), now);
-        IdentityProvider idp = new IdentityProvider(id, orgId, draft.alias(), draft.displayName(), draft.enabled(),
-                draft.knownProvider(), draft.domains(), settings, draft.mappers(), draft.provisioning(),
-                draft.errorUrl(), draft.logoutRedirectUrl(), secrets, now, now, 1);
+        IdentityProvider idp = new IdentityProvider(id, orgId, draft.alias(), draft.displayName(),
+                Lifecycle.created(status, now), draft.knownProvider(), draft.domains(), settings, draft.mappers(),
+                draft.provisioning(), draft.errorUrl(), draft.logoutRedirectUrl(), secrets, now, now, 1);
         // what needs no database is made ready before the org's lock: the lock is held for the
         // statements alone, since creations in one org wait for each other there
         IdentityProviderStore.PreparedRow row = store.prepare(idp);
@@ -93,7 +101,7 @@ public class IdentityProviders {
         Lock orgLock = creationLocks.get(orgId.value());
         orgLock.lock();
         try {
-            IdentityProvider created = tx.execute(status -> insertChecked(orgId, row, event, now));
+            IdentityProvider created = tx.execute(s -> insertChecked(orgId, row, event, now));
             events.publishEvent(new RegistryChanged(orgId));
             return created;
         } catch (DuplicateKeyException e) {
@@ -134,7 +142,7 @@ public class IdentityProviders {
     }
 
     public IdentityProvider get(Caller caller, OrgId org, String alias) {
-        caller.require(org, Permission.READ);
+        caller.require(org, alias, Permission.READ);
         return find(org, alias);
     }
 
@@ -142,14 +150,14 @@ public class IdentityProviders {
     public List<IdentityProvider> all(Caller caller, OrgId org, Protocol protocol) {
         caller.require(org, Permission.READ);
         orgs.require(org);
-        return store.list(org, new IdentityProviderStore.Filter(Optional.of(protocol), Optional.empty(),
-                Optional.empty()), Optional.empty(), 10_000);
+        return store.list(org, IdentityProviderStore.Filter.protocol(protocol), Optional.empty(), 10_000).stream()
+                .filter(idp -> caller.sees(idp.alias().value())).toList();
     }
 
     /** By the provider's id (compatibility APIs address providers by id); another org's id is 404. */
     public IdentityProvider getById(Caller caller, OrgId org, String id) {
         caller.require(org, Permission.READ);
-        return store.findById(id).filter(idp -> idp.org().equals(org))
+        return store.findById(id).filter(idp -> idp.org().equals(org) && caller.sees(idp.alias().value()))
                 .orElseThrow(() -> ProblemException.notFound("Identity provider " + id));
     }
 
@@ -159,15 +167,21 @@ public class IdentityProviders {
     public Page list(Caller caller, OrgId org, IdentityProviderStore.Filter filter, Optional<String> after, int limit) {
         caller.require(org, Permission.READ);
         orgs.require(org);
-        List<IdentityProvider> found = store.list(org, filter, after, limit + 1);
+        List<IdentityProvider> found = store.list(org, filter, after, limit + 1).stream()
+                .filter(idp -> caller.sees(idp.alias().value())).toList();
         if (found.size() > limit) {
             return new Page(found.subList(0, limit), Optional.of(found.get(limit - 1).alias().value()));
         }
         return new Page(found, Optional.empty());
     }
 
+    /**
+     * Replaces the provider's configuration. Its status changes only when the request asks
+     * ({@code status}, or {@code enabled}); a changed configuration keeps an active provider active,
+     * and turning one on needs what {@link #activate} needs (without force).
+     */
     public IdentityProvider replace(Caller caller, OrgId orgId, String alias, ObjectNode body) {
-        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        caller.require(orgId, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
         IdentityProvider current = find(orgId, alias);
         requireSso(orgs.require(orgId));
         Instant now = now();
@@ -184,14 +198,22 @@ public class IdentityProviders {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
+        ProviderStatus status = requestedStatus(current.status(), draft);
         IdpSecrets secrets = secretsForUpdate(draft, current);
         ProtocolSettings settings = resolve(draft, Optional.of(current.settings()), now);
-        IdentityProvider idp = new IdentityProvider(current.id(), orgId, current.alias(), draft.displayName(),
-                draft.enabled(), draft.knownProvider(), draft.domains(), settings, draft.mappers(),
+        IdentityProvider candidate = new IdentityProvider(current.id(), orgId, current.alias(), draft.displayName(),
+                current.lifecycle(), draft.knownProvider(), draft.domains(), settings, draft.mappers(),
                 draft.provisioning(), draft.errorUrl(), draft.logoutRedirectUrl(), secrets, current.createdAt(), now,
                 current.version() + 1);
+        // the configuration this update makes, under the current status; then the status it asks for
+        Lifecycle proposed = configurationChanged(current, candidate)
+                ? current.lifecycle().reconfigured(current.status(), now) : current.lifecycle();
+        if (status == ProviderStatus.ACTIVE && !current.active()) {
+            requireProven(withLifecycle(candidate, proposed), false);
+        }
+        IdentityProvider idp = withLifecycle(candidate, proposed.withStatus(status));
         try {
-            IdentityProvider updated = tx.execute(status -> updateChecked(caller, orgId, current, idp));
+            IdentityProvider updated = tx.execute(s -> updateChecked(caller, orgId, current, idp));
             events.publishEvent(new RegistryChanged(orgId));
             return updated;
         } catch (DuplicateKeyException e) {
@@ -208,13 +230,15 @@ public class IdentityProviders {
         ObjectNode change = IdentityProviderJson.JSON.createObjectNode();
         change.set("before", IdentityProviderJson.requestView(current));
         change.set("after", IdentityProviderJson.requestView(idp));
+        change.put("configuration_revision", idp.lifecycle().revision());
+        // one event, as ever: a status changed through enabled or status shows in before and after
         audit.configurationChanged(orgId, "identity_provider.updated", caller.actor(), idp.alias().value(), change);
         return idp;
     }
 
     /** RFC 7396 merge patch onto the request view, then the same path as a full replacement. */
     public IdentityProvider patch(Caller caller, OrgId orgId, String alias, ObjectNode patch) {
-        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        caller.require(orgId, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
         IdentityProvider current = find(orgId, alias);
         ObjectNode merged = IdentityProviderJson.requestView(current);
         mergePatch(merged, patch);
@@ -226,7 +250,7 @@ public class IdentityProviders {
     }
 
     public void delete(Caller caller, OrgId orgId, String alias) {
-        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        caller.require(orgId, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
         IdentityProvider current = find(orgId, alias);
         tx.executeWithoutResult(status -> {
             if (!store.delete(current.id())) {
@@ -242,7 +266,7 @@ public class IdentityProviders {
 
     /** Runs resolution again (metadata URL re-fetch, discovery) and saves what it found. */
     public IdentityProvider refreshMetadata(Caller caller, OrgId orgId, String alias) {
-        caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
+        caller.require(orgId, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
         return refresh(find(orgId, alias), caller.actor(), now());
     }
 
@@ -258,7 +282,7 @@ public class IdentityProviders {
             case OidcSettings oidc -> resolver.discover(withoutDiscovery(oidc), now);
         };
         IdentityProvider idp = new IdentityProvider(current.id(), current.org(), current.alias(),
-                current.displayName(), current.enabled(), current.knownProvider(), current.domains(), settings,
+                current.displayName(), current.lifecycle(), current.knownProvider(), current.domains(), settings,
                 current.mappers(), current.provisioning(), current.errorUrl(), current.logoutRedirectUrl(),
                 current.secrets(), current.createdAt(), now, current.version() + 1);
         return tx.execute(status -> {
@@ -269,6 +293,188 @@ public class IdentityProviders {
                     current.alias().value(), certificateChanges(current.settings(), settings));
             return idp;
         });
+    }
+
+    /**
+     * Turns the provider on: routing, authorize, its login URL and IdP-initiated sign-in use it from
+     * now on. Needs a test sign-in that succeeded against its current configuration, or that it was
+     * active with this configuration before (turning an unchanged provider back on proves nothing new);
+     * else 409 {@code test_required}. The platform key may {@code force} it (audited as such).
+     */
+    public IdentityProvider activate(Caller caller, OrgId orgId, String alias, boolean force) {
+        caller.require(orgId, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
+        if (force) {
+            caller.requirePlatform();
+        }
+        IdentityProvider current = find(orgId, alias);
+        if (current.active()) {
+            return current;
+        }
+        boolean forced = !requireProven(current, force);
+        return changeStatus(caller, current, nextVersion(current, ProviderStatus.ACTIVE), forced);
+    }
+
+    /** Turns the provider off: it runs test sign-ins only, until activated again. */
+    public IdentityProvider deactivate(Caller caller, OrgId orgId, String alias) {
+        caller.require(orgId, alias, Permission.MANAGE_IDENTITY_PROVIDERS);
+        IdentityProvider current = find(orgId, alias);
+        if (current.status() == ProviderStatus.INACTIVE) {
+            return current;
+        }
+        return changeStatus(caller, current, nextVersion(current, ProviderStatus.INACTIVE), false);
+    }
+
+    private IdentityProvider changeStatus(Caller caller, IdentityProvider current, IdentityProvider idp,
+                                          boolean forced) {
+        IdentityProvider changed = tx.execute(status -> {
+            if (!store.update(idp, current.version())) {
+                throw new ProblemException(ErrorCode.CONFLICT,
+                        "The identity provider changed while this request was processed; read it and try again");
+            }
+            audit.configurationChanged(idp.org(), idp.active() ? "identity_provider.activated"
+                    : "identity_provider.deactivated", caller.actor(), idp.alias().value(),
+                    statusChange(current, idp, forced));
+            return idp;
+        });
+        events.publishEvent(new RegistryChanged(idp.org()));
+        return changed;
+    }
+
+    /**
+     * The one rule for turning a provider on ({@code idp}: its configuration as it would be turned
+     * on, still off): true when that configuration is proven, false when it is not but {@code force}
+     * lets it through; else 409.
+     */
+    private boolean requireProven(IdentityProvider idp, boolean force) {
+        if (idp.lifecycle().wasActiveWithThisConfiguration() || tests(idp).currentConfigurationTested()) {
+            return true;
+        }
+        if (force) {
+            return false;
+        }
+        ProviderTests tests = tests(idp);
+        throw new ProblemException(ErrorCode.TEST_REQUIRED, tests.lastSucceeded()
+                .map(t -> "The last successful test sign-in (" + t.at() + ") predates the last configuration change ("
+                        + idp.lifecycle().configuredAt() + "): run a test sign-in again, then activate")
+                .orElse("No test sign-in of this identity provider has succeeded yet: run one"
+                        + " (POST .../test-sign-ins), then activate"));
+    }
+
+    private static ObjectNode statusChange(IdentityProvider before, IdentityProvider after, boolean forced) {
+        ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+        details.put("from", before.status().wireName());
+        details.put("to", after.status().wireName());
+        details.put("configuration_revision", after.lifecycle().revision());
+        if (forced) {
+            details.put("forced", true);
+        }
+        return details;
+    }
+
+    /** What test sign-ins have proved of the provider. */
+    public ProviderTests tests(IdentityProvider idp) {
+        return new ProviderTests(store.lastSuccessfulTest(idp.id()), idp.lifecycle().revision());
+    }
+
+    /** {@link #tests} of every provider of the org, by id. */
+    Map<String, ProviderTests> tests(OrgId org, List<IdentityProvider> providers) {
+        Map<String, ProviderTests.Succeeded> succeeded = store.lastSuccessfulTests(org);
+        Map<String, ProviderTests> out = new HashMap<>();
+        providers.forEach(idp -> out.put(idp.id(), new ProviderTests(Optional.ofNullable(succeeded.get(idp.id())),
+                idp.lifecycle().revision())));
+        return out;
+    }
+
+    /**
+     * Notes a test sign-in of {@code idp} that succeeded, against the configuration revision it was
+     * started with (a test that ran while the configuration changed proves the old one only).
+     */
+    public void testSucceeded(IdentityProvider idp, long revision, Instant at) {
+        store.testSucceeded(idp.id(), revision, at);
+    }
+
+    private static ProviderStatus initialStatus(Caller caller, IdpDraft draft) {
+        if (draft.status().isPresent() && draft.enabled().isPresent()
+                && draft.enabled().get() != (draft.status().get() == ProviderStatus.ACTIVE)) {
+            throw statusConflict(draft);
+        }
+        ProviderStatus asked = draft.status()
+                .or(() -> draft.enabled().map(e -> e ? ProviderStatus.ACTIVE : ProviderStatus.INACTIVE))
+                .orElse(ProviderStatus.ACTIVE);
+        if (caller instanceof Caller.SetupLink) {
+            // the portal's providers are proven before they are used: they begin as drafts
+            if (draft.status().isPresent() && asked != ProviderStatus.DRAFT
+                    || draft.status().isEmpty() && draft.enabled().orElse(false)) {
+                throw ProblemException.validation(draft.status().isPresent() ? "status" : "enabled", "draft_required",
+                        "an identity provider set up through a setup link starts as a draft; activate it after a"
+                                + " successful test sign-in");
+            }
+            return ProviderStatus.DRAFT;
+        }
+        return asked;
+    }
+
+    /**
+     * The status an update asks for. {@code status} and {@code enabled} say one thing twice, and a
+     * client may send back what it read with one of them changed: the one that differs from the
+     * current state decides ({@code enabled: false} turns an active provider off; a draft stays a
+     * draft); both changed, they must agree; neither, the status stays.
+     */
+    private static ProviderStatus requestedStatus(ProviderStatus current, IdpDraft draft) {
+        boolean active = current == ProviderStatus.ACTIVE;
+        Optional<ProviderStatus> status = draft.status().filter(s -> s != current);
+        Optional<Boolean> enabled = draft.enabled().filter(e -> e != active);
+        if (status.isPresent() && enabled.isPresent() && enabled.get() != (status.get() == ProviderStatus.ACTIVE)) {
+            throw statusConflict(draft);
+        }
+        ProviderStatus requested = status.orElseGet(() -> enabled
+                .map(e -> e ? ProviderStatus.ACTIVE : ProviderStatus.INACTIVE).orElse(current));
+        if (requested == ProviderStatus.DRAFT && current != ProviderStatus.DRAFT) {
+            throw ProblemException.validation("status", "invalid_transition",
+                    "a provider that was turned on cannot become a draft again; deactivate it instead");
+        }
+        return requested;
+    }
+
+    private static ProblemException statusConflict(IdpDraft draft) {
+        return ProblemException.validation("enabled", "conflict", "says the provider is "
+                + (draft.enabled().orElseThrow() ? "on" : "off") + " while status is "
+                + draft.status().orElseThrow().wireName() + "; send one of them (enabled is true exactly when status"
+                + " is active)");
+    }
+
+    /** Whether anything but the status changed: the fields an admin sets, secrets included. */
+    private static boolean configurationChanged(IdentityProvider before, IdentityProvider after) {
+        return !configurationView(before).equals(configurationView(after)) || !before.secrets().equals(after.secrets());
+    }
+
+    private static ObjectNode configurationView(IdentityProvider idp) {
+        ObjectNode view = IdentityProviderJson.requestView(idp);
+        view.remove("status");
+        view.remove("enabled");
+        return view;
+    }
+
+    private static IdentityProvider withLifecycle(IdentityProvider idp, Lifecycle lifecycle) {
+        return new IdentityProvider(idp.id(), idp.org(), idp.alias(), idp.displayName(), lifecycle, idp.knownProvider(),
+                idp.domains(), idp.settings(), idp.mappers(), idp.provisioning(), idp.errorUrl(),
+                idp.logoutRedirectUrl(), idp.secrets(), idp.createdAt(), idp.updatedAt(), idp.version());
+    }
+
+    /** The provider's next version under another status, saved now. */
+    private IdentityProvider nextVersion(IdentityProvider idp, ProviderStatus status) {
+        return new IdentityProvider(idp.id(), idp.org(), idp.alias(), idp.displayName(),
+                idp.lifecycle().withStatus(status), idp.knownProvider(), idp.domains(), idp.settings(), idp.mappers(),
+                idp.provisioning(), idp.errorUrl(), idp.logoutRedirectUrl(), idp.secrets(), idp.createdAt(), now(),
+                idp.version() + 1);
+    }
+
+    /** A setup link made for one provider creates that one only. */
+    private static void requireReachable(Caller caller, OrgId org, IdpAlias alias) {
+        if (!caller.sees(alias.value())) {
+            throw new ProblemException(ErrorCode.FORBIDDEN, "This setup link is for another identity provider of "
+                    + org + "; it cannot create " + alias);
+        }
     }
 
     /** Which IdP signing certificates a refresh added and removed (by SHA-256 fingerprint). */

@@ -1,6 +1,7 @@
 package io.gatehouse.idp;
 
 import io.gatehouse.access.Caller;
+import io.gatehouse.api.JsonFields;
 import io.gatehouse.api.PageRequest;
 import io.gatehouse.api.ProblemException;
 import io.gatehouse.api.Representation;
@@ -43,7 +44,8 @@ class IdentityProvidersController {
     @GetMapping("/api/orgs/{org}/identity-providers")
     Representation list(Caller caller, @PathVariable String org, @RequestParam(required = false) String limit,
                         @RequestParam(required = false) String cursor, @RequestParam(required = false) String protocol,
-                        @RequestParam(required = false) String enabled, @RequestParam(required = false) String domain) {
+                        @RequestParam(required = false) String enabled, @RequestParam(required = false) String status,
+                        @RequestParam(required = false) String domain) {
         OrgId orgId = orgId(org);
         PageRequest page = PageRequest.of(limit, cursor);
         Optional<Protocol> p = Optional.ofNullable(protocol).map(v -> WireEnum.parse(Protocol.class, v)
@@ -53,16 +55,21 @@ class IdentityProvidersController {
             case "false" -> false;
             default -> throw ProblemException.validation("enabled", "invalid_value", "must be true or false");
         });
+        Optional<ProviderStatus> st = Optional.ofNullable(status).map(v -> WireEnum.parse(ProviderStatus.class, v)
+                .orElseThrow(() -> ProblemException.validation("status", "invalid_value",
+                        "must be one of " + String.join(", ", WireEnum.names(ProviderStatus.class)))));
         Optional<EmailDomain> d = Optional.ofNullable(domain).map(v -> switch (EmailDomain.parse(v)) {
             case EmailDomain.Parsed.Valid valid -> valid.domain();
             case EmailDomain.Parsed.Invalid invalid -> throw ProblemException.validation("domain", invalid.code(),
                     invalid.message());
         });
-        IdentityProviders.Page result = registry.list(caller, orgId, new IdentityProviderStore.Filter(p, e, d),
+        IdentityProviders.Page result = registry.list(caller, orgId, new IdentityProviderStore.Filter(p, e, st, d),
                 page.after(), page.limit());
         ObjectNode body = IdentityProviderJson.JSON.createObjectNode();
         ArrayNode items = body.putArray("items");
-        result.items().forEach(i -> items.add(IdentityProviderView.response(i, registry.baseUrl(), registry.now())));
+        Map<String, ProviderTests> tests = registry.tests(orgId, result.items());
+        result.items().forEach(i -> items.add(IdentityProviderView.response(i, tests.get(i.id()), registry.baseUrl(),
+                registry.now())));
         String base = "/api/orgs/" + org + "/identity-providers";
         Map<String, String> links = new LinkedHashMap<>();
         links.put("self", base);
@@ -104,9 +111,28 @@ class IdentityProvidersController {
         return single(registry.refreshMetadata(caller, orgId(org), alias));
     }
 
+    /**
+     * Turns the provider on; 409 {@code test_required} until a test sign-in of its current
+     * configuration succeeded. {@code {"force": true}}: the platform key only.
+     */
+    @PostMapping("/api/orgs/{org}/identity-providers/{alias}/activate")
+    Representation activate(Caller caller, @PathVariable String org, @PathVariable String alias,
+                            HttpServletRequest request) {
+        JsonFields f = JsonFields.of(RequestBodies.optionalJsonObject(request));
+        boolean force = f.bool("force").orElse(false);
+        f.refuseUnknownFields();
+        f.throwIfInvalid();
+        return single(registry.activate(caller, orgId(org), alias, force));
+    }
+
+    @PostMapping("/api/orgs/{org}/identity-providers/{alias}/deactivate")
+    Representation deactivate(Caller caller, @PathVariable String org, @PathVariable String alias) {
+        return single(registry.deactivate(caller, orgId(org), alias));
+    }
+
     private Representation single(IdentityProvider idp) {
-        return Representation.of(IdentityProviderView.response(idp, registry.baseUrl(), registry.now()),
-                "identity_provider", self(idp));
+        return Representation.of(IdentityProviderView.response(idp, registry.tests(idp), registry.baseUrl(),
+                registry.now()), "identity_provider", self(idp));
     }
 
     private static String self(IdentityProvider idp) {

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 /** An identity provider's alias: unique in its org, part of its login and ACS URLs. */
 public record IdpAlias(String value) {
     public static final Pattern FORMAT = Pattern.compile("^[a-z0-9][a-z0-9-]{1,62}$");
+    /** {@link #FORMAT} in words, for a field error. */
+    public static final String FORMAT_RULE =
+            "must be 2-63 lower-case letters, digits or hyphens, starting with a letter or digit";
 
     public IdpAlias {
         if (value == null || !FORMAT.matcher(value).matches()) {

@@ -5,9 +5,11 @@ import java.util.Optional;
 
 /**
  * An identity provider as a request describes it, checked field by field but not yet resolved
- * (metadata not fetched, discovery not run) nor merged with stored secrets.
+ * (metadata not fetched, discovery not run) nor merged with stored secrets. {@code status} and
+ * {@code enabled} are as sent (absent when not): the registry decides what they change.
  */
-public record IdpDraft(IdpAlias alias, String displayName, boolean enabled, Optional<KnownProvider> knownProvider,
+public record IdpDraft(IdpAlias alias, String displayName, Optional<ProviderStatus> status, Optional<Boolean> enabled,
+                       Optional<KnownProvider> knownProvider,
                        List<EmailDomain> domains, ProtocolDraft protocol, List<Mapper> mappers,
                        Provisioning provisioning, Optional<String> errorUrl, Optional<String> logoutRedirectUrl) {
 

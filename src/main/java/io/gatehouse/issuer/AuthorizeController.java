@@ -142,7 +142,7 @@ class AuthorizeController {
             return toApp(redirectUri, state, "access_denied", "this organization may not sign in to the application");
         }
         Optional<ProviderView> idp = directory.find(route.get().org(), route.get().alias())
-                .filter(found -> found.idp().enabled());
+                .filter(found -> found.idp().active());
         if (idp.isEmpty()) {
             return toApp(redirectUri, state, "temporarily_unavailable", "the identity provider is not available");
         }

@@ -65,52 +65,61 @@ class OidcCallbackController {
                                     @RequestParam(name = "error", required = false) String error,
                                     @RequestParam(name = "error_description", required = false) String errorDescription) {
         Instant now = clock.instant();
-        Optional<OidcProvider> provider = directory.oidc(org, alias).filter(p -> p.idp().enabled());
+        Optional<OidcProvider> provider = directory.oidc(org, alias);
         Optional<IdentityProvider> found = provider.map(OidcProvider::idp);
+        Optional<SignInAttempt> attempt = Optional.empty();
+        if (found.isPresent() && !found.get().active()) {
+            // a draft or inactive provider answers only its own test sign-ins
+            attempt = claim(state, now).filter(a -> a.testSignIn().isPresent() && a.idpId().equals(found.get().id()));
+            if (attempt.isEmpty()) {
+                return notFound();
+            }
+        }
         if (found.isEmpty()) {
-            return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
+            return notFound();
         }
         IdentityProvider idp = found.get();
         Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());
         if (lost.isPresent()) {
-            return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
+            return outcomes.failed(idp, lost.get(), attempt, HttpStatus.SERVICE_UNAVAILABLE);
         }
         OidcSettings oidc = provider.get().oidc();
-        Optional<SignInAttempt> attempt = Optional.ofNullable(state).filter(s -> s.length() <= 64)
-                .flatMap(s -> attempts.claim(s, now));
+        if (idp.active()) {
+            attempt = claim(state, now);
+        }
         if (error != null) {
             // the attempt is spent either way: an error answer ends the sign-in it belongs to
-            return refuse(idp, "access_denied".equals(error) ? RejectReason.OIDC_ACCESS_DENIED
+            return refuse(idp, attempt, "access_denied".equals(error) ? RejectReason.OIDC_ACCESS_DENIED
                     : RejectReason.OIDC_IDP_ERROR, "the provider answered error=" + printable(error)
                     + (errorDescription == null ? "" : ": " + printable(errorDescription)));
         }
         if (attempt.isEmpty()) {
-            return refuse(idp, RejectReason.OIDC_STATE_UNKNOWN, state == null ? "the answer carries no state"
+            return refuse(idp, attempt, RejectReason.OIDC_STATE_UNKNOWN, state == null ? "the answer carries no state"
                     : "no open sign-in has this state (unknown, expired or already used)");
         }
         if (!attempt.get().idpId().equals(idp.id()) || attempt.get().protocol() != Protocol.OIDC) {
-            return refuse(idp, RejectReason.OIDC_STATE_MISMATCH,
+            return refuse(idp, attempt, RejectReason.OIDC_STATE_MISMATCH,
                     "the state belongs to a sign-in started at another identity provider");
         }
         String issuer = OidcRelyingParty.expectedIssuer(idp, oidc);
         if (iss != null && !IdTokenVerifier.issuerMatches(issuer, iss)) {
             // RFC 9207: the answer names another issuer, so its code must not be sent to our token endpoint
-            return refuse(idp, RejectReason.OIDC_ISS_MISMATCH, "the answer's iss parameter is " + printable(iss)
-                    + "; expected " + issuer);
+            return refuse(idp, attempt, RejectReason.OIDC_ISS_MISMATCH, "the answer's iss parameter is "
+                    + printable(iss) + "; expected " + issuer);
         }
         if (iss == null && oidc.discovered().map(OidcSettings.Discovered::authorizationResponseIssParameterSupported)
                 .orElse(false)) {
-            return refuse(idp, RejectReason.OIDC_ISS_MISSING,
+            return refuse(idp, attempt, RejectReason.OIDC_ISS_MISSING,
                     "the provider announces authorization_response_iss_parameter_supported, yet sent no iss");
         }
         if (code == null || code.isBlank() || code.length() > MAX_PARAM) {
-            return refuse(idp, RejectReason.OIDC_CODE_MISSING, "the answer carries no (usable) code");
+            return refuse(idp, attempt, RejectReason.OIDC_CODE_MISSING, "the answer carries no (usable) code");
         }
         Optional<String> verifier = Optional.empty();
         if (attempt.get().codeVerifier().isPresent()) {
             verifier = verifiers.open(idp.id(), attempt.get().codeVerifier().get());
             if (verifier.isEmpty()) {
-                return refuse(idp, RejectReason.OIDC_STATE_MISMATCH,
+                return refuse(idp, attempt, RejectReason.OIDC_STATE_MISMATCH,
                         "the sign-in's PKCE verifier does not open for this identity provider");
             }
         }
@@ -119,13 +128,22 @@ class OidcCallbackController {
                 redirectUri, attempt.get().createdAt(), now);
         return switch (result) {
             case Outcome.Passed<BrokeredIdentity> p -> outcomes.succeeded(idp, p.value(), attempt);
-            case Outcome.Refused<BrokeredIdentity> r -> refuse(idp, r.reason(), r.detail());
+            case Outcome.Refused<BrokeredIdentity> r -> refuse(idp, attempt, r.reason(), r.detail());
         };
     }
 
-    private ResponseEntity<String> refuse(IdentityProvider idp, RejectReason reason, String detail) {
-        return outcomes.failed(idp.org(), Optional.of(idp), idp.alias().value(),
-                new SignInFailure(reason, detail));
+    private Optional<SignInAttempt> claim(String state, Instant now) {
+        return Optional.ofNullable(state).filter(s -> s.length() <= 64).flatMap(s -> attempts.claim(s, now));
+    }
+
+    /** The same answer for unknown, draft and inactive providers. */
+    private ResponseEntity<String> notFound() {
+        return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
+    }
+
+    private ResponseEntity<String> refuse(IdentityProvider idp, Optional<SignInAttempt> attempt, RejectReason reason,
+                                          String detail) {
+        return outcomes.failed(idp, new SignInFailure(reason, detail), attempt, HttpStatus.FORBIDDEN);
     }
 
     private static String printable(String text) {

@@ -225,7 +225,15 @@ class OidcRelyingParty {
         List<String> groups = new ArrayList<>(ClaimValues.strings(claims.get("groups")));
         return new BrokeredIdentity(idp.org(), idp.id(), idp.alias(), Protocol.OIDC, issuer + "|" + sub,
                 Optional.empty(), text(claims, "sid"), text(claims, "email"), emailVerified, text(claims, "given_name"),
-                text(claims, "family_name"), text(claims, "name"), groups, raw);
+                text(claims, "family_name"), text(claims, "name"), groups, raw, issuedAt(claims.get("iat")));
+    }
+
+    private static Optional<java.time.Instant> issuedAt(Object iat) {
+        return switch (iat) {
+            case java.util.Date d -> Optional.of(d.toInstant());
+            case Number n -> Optional.of(java.time.Instant.ofEpochSecond(n.longValue()));
+            case null, default -> Optional.empty();
+        };
     }
 
     private static Optional<String> text(Map<String, Object> claims, String name) {

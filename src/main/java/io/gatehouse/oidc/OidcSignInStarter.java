@@ -72,8 +72,8 @@ class OidcSignInStarter implements SignInStarter<OidcProvider> {
         Optional<String> nonce = oidc.oauth2Only() ? Optional.empty() : Optional.of(AuthorizationRequests.newNonce());
         Optional<String> verifier = oidc.pkce() == Pkce.DISABLED ? Optional.empty()
                 : Optional.of(AuthorizationRequests.newCodeVerifier());
-        SignInAttempt attempt = attempts.start(idp, nonce, verifier.map(v -> verifiers.seal(idp.id(), v)),
-                login.appContext(), now);
+        SignInAttempt attempt = attempts.start(idp, nonce, verifier.map(v -> verifiers.seal(idp.id(), v)), login,
+                now);
         SpEndpoints sp = directory.endpoints(idp);
         URI location = AuthorizationRequests.uri(new AuthorizationRequests.Params(endpoint.get(), oidc.clientId(),
                 URI.create(sp.oidcRedirectUri()), oidc.scopes(), attempt.id(), nonce, verifier,

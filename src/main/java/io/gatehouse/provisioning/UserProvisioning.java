@@ -83,6 +83,38 @@ public class UserProvisioning {
     }
 
     /**
+     * The same rules as {@link #provision}, nothing written: the user is looked up, and a new or
+     * updated one is made in memory only.
+     */
+    public ProvisioningPreview preview(IdentityProvider idp, BrokeredIdentity identity, Instant now) {
+        NormalizedProfile profile = ProfileMapper.map(idp, identity);
+        String subject = identity.subject();
+        if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT) {
+            return new ProvisioningPreview(profile, Optional.empty(), false,
+                    Optional.of(new Refused(RejectReason.PROVISIONING_SUBJECT_INVALID)));
+        }
+        boolean emailVerified;
+        switch (vouching.judge(idp, profile.email(), profile.emailVerifiedByIdp())) {
+            case EmailVouching.Verdict.Refused r -> {
+                return new ProvisioningPreview(profile, Optional.empty(), false, Optional.of(r.refusal()));
+            }
+            case EmailVouching.Verdict.Vouched v -> emailVerified = v.verified();
+        }
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        Optional<UserStore.Versioned> known = store.findBySubject(idp.org(), idp.id(), subject);
+        if (known.isPresent()) {
+            User updated = ProfileSync.update(known.get().user(), profile, emailVerified, idp.provisioning(), at);
+            return new ProvisioningPreview(profile, Optional.of(updated), true, Optional.empty());
+        }
+        return switch (idp.provisioning().mode()) {
+            case EXISTING_ONLY -> new ProvisioningPreview(profile, Optional.empty(), false,
+                    Optional.of(new Refused(RejectReason.PROVISIONING_USER_UNKNOWN)));
+            case JIT -> new ProvisioningPreview(profile, Optional.of(ProfileSync.create("(not created)", idp.org(),
+                    idp.id(), subject, profile, emailVerified, idp.provisioning(), at)), false, Optional.empty());
+        };
+    }
+
+    /**
      * One look and one write. Without the row lock, empty when the user changed between the two
      * (another sign-in, or an admin's PATCH), so the caller looks again rather than overwrite what it
      * did not see.

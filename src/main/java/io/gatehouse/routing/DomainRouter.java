@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Home-realm discovery: email domain → the enabled identity provider that owns it (the exact
- * domain, then its parent domains), and org → its enabled providers. An immutable snapshot in
+ * Home-realm discovery: email domain → the active identity provider that owns it (the exact
+ * domain, then its parent domains), and org → its active providers. An immutable snapshot in
  * memory, so a lookup is a few hash probes; every node rebuilds it when the registry's fingerprint
  * (row count, latest change, version sum) moves, polled every two seconds.
  */
@@ -78,7 +78,7 @@ public class DomainRouter implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The org's enabled providers, by alias. */
+    /** The org's active providers (drafts and inactive ones never route), by alias. */
     public List<Route> forOrg(OrgId org) {
         List<Route> routes = current().byOrg().get(org);
         return routes != null ? routes : List.of();
@@ -139,14 +139,14 @@ public class DomainRouter implements AutoCloseable {
 
     private void load(String orgFilter, List<String> params, Map<String, Route> byDomain,
                       Map<OrgId, List<Route>> byOrg, Map<OrgId, List<String>> domainsByOrg) {
-        jdbc.sql("select i.org_id, i.alias, i.display_name from identity_providers i where i.enabled = true" + orgFilter
+        jdbc.sql("select i.org_id, i.alias, i.display_name from identity_providers i where i.status = 'active'" + orgFilter
                         + " order by i.org_id, i.alias")
                 .params(params.toArray())
                 .query((rs, n) -> new Route(new OrgId(rs.getString(1)), IdpAlias.parse(rs.getString(2)).orElseThrow(),
                         rs.getString(3)))
                 .list().forEach(r -> byOrg.computeIfAbsent(r.org(), k -> new ArrayList<>()).add(r));
         jdbc.sql("select d.domain, i.org_id, i.alias, i.display_name from idp_domains d"
-                        + " join identity_providers i on i.id = d.idp_id where i.enabled = true"
+                        + " join identity_providers i on i.id = d.idp_id where i.status = 'active'"
                         + orgFilter.replace("i.org_id", "d.org_id"))
                 .params(params.toArray())
                 .query((rs, n) -> {

@@ -71,21 +71,32 @@ class AcsController {
         Optional<OrgId> orgId = OrgId.parse(org);
         Optional<SamlProvider> provider = directory.saml(org, alias);
         Optional<IdentityProvider> found = provider.map(SamlProvider::idp);
-        if (orgId.isEmpty() || found.isEmpty() || !found.get().enabled()) {
-            return pages.render(org404(), MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
+        Optional<SignInAttempt> attempt = Optional.empty();
+        if (found.isPresent() && !found.get().active()) {
+            // a draft or inactive provider answers only its own test sign-ins (never an app, nor IdP-initiated)
+            attempt = claim(relayState, now).filter(a -> a.testSignIn().isPresent() && a.idpId().equals(found.get().id()));
+            if (attempt.isEmpty()) {
+                return notFound();
+            }
+        }
+        if (orgId.isEmpty() || found.isEmpty()) {
+            return notFound();
         }
         IdentityProvider idp = found.get();
         Optional<SignInFailure> lost = starter.unavailableSecret(provider.get());
         if (lost.isPresent()) {
-            return outcomes.failed(idp.org(), found, alias, lost.get(), HttpStatus.SERVICE_UNAVAILABLE);
+            return outcomes.failed(idp, lost.get(), attempt, HttpStatus.SERVICE_UNAVAILABLE);
         }
         if (samlResponse == null || samlResponse.isBlank()) {
-            return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SAML_RESPONSE_MISSING));
+            return outcomes.failed(idp, SignInFailure.of(RejectReason.SAML_RESPONSE_MISSING), attempt,
+                    HttpStatus.FORBIDDEN);
         }
-        Optional<SignInAttempt> attempt = Optional.ofNullable(relayState).filter(r -> r.length() <= MAX_RELAY_STATE)
-                .flatMap(r -> attempts.claim(r, now));
+        if (idp.active()) {
+            attempt = claim(relayState, now);
+        }
         if (attempt.isPresent() && !attempt.get().idpId().equals(idp.id())) {
-            return outcomes.failed(idp.org(), found, alias, SignInFailure.of(RejectReason.SIGNIN_ATTEMPT_MISMATCH));
+            return outcomes.failed(idp, SignInFailure.of(RejectReason.SIGNIN_ATTEMPT_MISMATCH), attempt,
+                    HttpStatus.FORBIDDEN);
         }
         SamlSettings saml = provider.get().saml();
         if (attempt.isEmpty() && relayState != null && !relayState.isEmpty() && !saml.options().allowIdpInitiated()) {
@@ -102,16 +113,26 @@ class AcsController {
             }
         }
         return switch (result) {
-            case SamlValidationResult.Rejected r -> outcomes.failed(idp.org(), Optional.of(idp), alias,
-                    new SignInFailure(r.reason(), r.detail()));
+            case SamlValidationResult.Rejected r -> outcomes.failed(idp, new SignInFailure(r.reason(), r.detail()),
+                    attempt, HttpStatus.FORBIDDEN);
             case SamlValidationResult.Accepted a -> {
                 if (!replays.firstUse(idp.id(), a.identity().assertionId(), a.identity().expiresAt(), now)) {
-                    yield outcomes.failed(idp.org(), Optional.of(idp), alias,
-                            new SignInFailure(RejectReason.SAML_REPLAYED, "assertion " + a.identity().assertionId()));
+                    yield outcomes.failed(idp, new SignInFailure(RejectReason.SAML_REPLAYED,
+                            "assertion " + a.identity().assertionId()), attempt, HttpStatus.FORBIDDEN);
                 }
                 yield outcomes.succeeded(idp, brokered(idp, a.identity()), attempt);
             }
         };
+    }
+
+    private Optional<SignInAttempt> claim(String relayState, Instant now) {
+        return Optional.ofNullable(relayState).filter(r -> r.length() <= MAX_RELAY_STATE)
+                .flatMap(r -> attempts.claim(r, now));
+    }
+
+    /** The same answer for unknown, draft and inactive: which companies use which IdP is nobody's business. */
+    private ResponseEntity<String> notFound() {
+        return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.endpoint")));
     }
 
     private SamlValidationResult validate(SamlProvider provider, String samlResponse, Optional<SignInAttempt> attempt,
@@ -132,10 +153,6 @@ class AcsController {
                 ? Optional.of((s.firstName().orElse("") + " " + s.lastName().orElse("")).strip()) : Optional.empty();
         return new BrokeredIdentity(idp.org(), idp.id(), idp.alias(), idp.settings().protocol(), s.nameId(),
                 Optional.of(s.nameIdFormat()), s.sessionIndex(), s.email(), Optional.empty(), s.firstName(),
-                s.lastName(), name, s.groups(), s.attributes());
-    }
-
-    private static org.springframework.http.HttpStatus org404() {
-        return org.springframework.http.HttpStatus.NOT_FOUND;
+                s.lastName(), name, s.groups(), s.attributes(), s.issuedAt());
     }
 }

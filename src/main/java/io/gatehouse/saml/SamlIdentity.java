@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Who signed in, as a verified assertion states it. */
+/** Who signed in, as a verified assertion states it; {@code issuedAt} is the assertion's IssueInstant. */
 // expiresAt is the assertion's earliest NotOnOrAfter: a replay cache keeps assertionId until then
 public record SamlIdentity(String assertionId, Instant expiresAt, String issuer, String nameId, String nameIdFormat,
                            Optional<String> sessionIndex, Instant authnInstant, Map<String, List<String>> attributes,
                            Optional<String> email, Optional<String> firstName, Optional<String> lastName,
-                           List<String> groups) {
+                           List<String> groups, Optional<Instant> issuedAt) {
     public SamlIdentity {
         Objects.requireNonNull(assertionId, "assertionId");
         Objects.requireNonNull(expiresAt, "expiresAt");

@@ -69,7 +69,7 @@ class SamlSignInStarter implements SignInStarter<SamlProvider> {
             return pages.render(HttpStatus.BAD_GATEWAY, MessagePage.of(Text.of("unavailable.title"),
                     Text.of("unavailable.saml"), Text.of("unavailable.admin")).forOrg(idp.org()));
         }
-        SignInAttempt attempt = attempts.start(idp, Optional.empty(), Optional.empty(), login.appContext(), now);
+        SignInAttempt attempt = attempts.start(idp, Optional.empty(), Optional.empty(), login, now);
         SpEndpoints sp = directory.endpoints(idp);
         Document request = AuthnRequestXml.document(new AuthnRequestXml.Request(attempt.requestId(), now,
                 endpoint.get().location(), sp.acsUrl(), sp.entityId(), options.nameIdFormat(), options.forceAuthn(),

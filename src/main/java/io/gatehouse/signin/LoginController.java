@@ -34,7 +34,7 @@ class LoginController {
     ResponseEntity<String> login(@PathVariable String org, @PathVariable String alias,
                                  @RequestParam(name = "login_hint", required = false) String loginHint) {
         Optional<ProviderView> idp = directory.find(org, alias);
-        if (idp.isEmpty() || !idp.get().idp().enabled()) {
+        if (idp.isEmpty() || !idp.get().idp().active()) {
             // the same answer for unknown and disabled: which companies use which IdP is nobody's business
             return pages.render(HttpStatus.NOT_FOUND, MessagePage.of(Text.of("notfound.title"), Text.of("notfound.login")));
         }

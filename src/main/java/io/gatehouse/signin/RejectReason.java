@@ -214,6 +214,11 @@ public enum RejectReason {
     SIGNIN_ORGANIZATION_NOT_ALLOWED("signin.organization_not_allowed",
             "This application does not accept sign-ins from this organization",
             "Add the organization to the application's allowed_orgs."),
+    SIGNIN_TEST_EXPIRED("signin.test_expired", "The test sign-in was not finished in time",
+            "Open the test link and sign in at the identity provider within "
+                    + SignInAttempts.LIFETIME.toMinutes() + " minutes. If you did, the identity provider never answered at"
+                    + " Gatehouse: check the ACS URL (SAML) or redirect URI (OpenID Connect) configured there, then"
+                    + " start a new test."),
 
     // provisioning.*: Gatehouse's own rules on the user the identity provider vouched for
     PROVISIONING_USER_UNKNOWN("provisioning.user_unknown",

@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /**
  * One sign-in in flight at an identity provider. {@code requestId} is what the IdP echoes back (the
- * SAML AuthnRequest ID, the OIDC state); the id is the handle carried in RelayState.
+ * SAML AuthnRequest ID, the OIDC state); the id is the handle carried in RelayState. {@code testSignIn}
+ * names the test sign-in it belongs to: its answer is recorded, and nobody is signed in.
  */
 public record SignInAttempt(String id, OrgId org, String idpId, Protocol protocol, String requestId,
                             Optional<String> nonce, Optional<String> codeVerifier, Optional<String> appContext,
-                            Instant createdAt, Instant expiresAt, Optional<String> browserHash) {
+                            Instant createdAt, Instant expiresAt, Optional<String> browserHash,
+                            Optional<String> testSignIn) {
     @Override
     public String toString() {
         // the PKCE verifier is a secret until the code is exchanged

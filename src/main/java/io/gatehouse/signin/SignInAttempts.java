@@ -31,20 +31,22 @@ public class SignInAttempts {
 
     /** Starts an attempt; the request id is derived from fresh randomness, never from input. */
     public SignInAttempt start(IdentityProvider idp, Optional<String> nonce, Optional<String> codeVerifier,
-                               Optional<String> appContext, Instant now) {
+                               LoginRequest login, Instant now) {
         String id = RandomTokens.urlSafe(32);
         // SAML IDs must be NCNames: they may not start with a digit
         String requestId = "_" + RandomTokens.urlSafe(32);
         Instant expires = now.plus(LIFETIME);
         Optional<String> browser = browsers.forNewAttempt();
         jdbc.sql("insert into signin_attempts (id, org_id, idp_id, protocol, request_id, nonce, code_verifier,"
-                        + " app_context, created_at, expires_at, browser_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " app_context, created_at, expires_at, browser_hash, test_sign_in_id)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, idp.org().value(), idp.id(), idp.settings().protocol().wireName(), requestId,
-                        nonce.orElse(null), codeVerifier.orElse(null), appContext.orElse(null), Timestamp.from(now),
-                        Timestamp.from(expires), browser.orElse(null))
+                        nonce.orElse(null), codeVerifier.orElse(null), login.appContext().orElse(null),
+                        Timestamp.from(now), Timestamp.from(expires), browser.orElse(null),
+                        login.testSignIn().orElse(null))
                 .update();
         return new SignInAttempt(id, idp.org(), idp.id(), idp.settings().protocol(), requestId, nonce, codeVerifier,
-                appContext, now, expires, browser);
+                login.appContext(), now, expires, browser, login.testSignIn());
     }
 
     /** Claims the attempt for finishing: empty when unknown, expired or already finished. */
@@ -84,7 +86,7 @@ public class SignInAttempts {
                 .orElseThrow(), rs.getString("request_id"), Optional.ofNullable(rs.getString("nonce")),
                 Optional.ofNullable(rs.getString("code_verifier")), Optional.ofNullable(rs.getString("app_context")),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
-                Optional.ofNullable(rs.getString("browser_hash")));
+                Optional.ofNullable(rs.getString("browser_hash")), Optional.ofNullable(rs.getString("test_sign_in_id")));
     }
 
 }

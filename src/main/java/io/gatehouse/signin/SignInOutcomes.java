@@ -43,13 +43,16 @@ public class SignInOutcomes {
     private final Clock clock;
     private final ObjectProvider<SignInCompletion> completions;
     private final Pages pages;
+    private final ObjectProvider<TestSignInCompletion> tests;
     /** Looked up once, at the first sign-in: a bean lookup per sign-in costs more than it seems. */
     private volatile SignInCompletion completion;
 
     SignInOutcomes(AuditLog audit, SsoSessions sessions, GatehouseProperties properties, Clock clock,
-                   ObjectProvider<SignInCompletion> completions, Pages pages) {
+                   ObjectProvider<SignInCompletion> completions, Pages pages,
+                   ObjectProvider<TestSignInCompletion> tests) {
         this.completions = completions;
         this.pages = pages;
+        this.tests = tests;
         this.audit = audit;
         this.sessions = sessions;
         this.secureCookies = properties.baseUrl().startsWith("https:");
@@ -58,6 +61,18 @@ public class SignInOutcomes {
 
     public ResponseEntity<String> failed(OrgId org, Optional<IdentityProvider> idp, String alias, SignInFailure failure) {
         return failed(org, idp, alias, failure, HttpStatus.FORBIDDEN);
+    }
+
+    /**
+     * The refusal of an answer to {@code attempt}: when the attempt is a test sign-in's, its result
+     * records the refusal (and the browser sees it) instead of the IdP's error_url being called.
+     */
+    public ResponseEntity<String> failed(IdentityProvider idp, SignInFailure failure, Optional<SignInAttempt> attempt,
+                                         HttpStatus status) {
+        if (attempt.isPresent() && attempt.get().testSignIn().isPresent()) {
+            return tests.getObject().failed(idp, failure, attempt.get(), clock.instant());
+        }
+        return failed(idp.org(), Optional.of(idp), idp.alias().value(), failure, status);
     }
 
     /** As above; the page (when the IdP has no error_url) answers with {@code status}. */
@@ -90,6 +105,10 @@ public class SignInOutcomes {
      */
     public ResponseEntity<String> succeeded(IdentityProvider idp, BrokeredIdentity identity,
                                             Optional<SignInAttempt> attempt) {
+        if (attempt.isPresent() && attempt.get().testSignIn().isPresent()) {
+            // a test: recorded for the admin; no user is provisioned, no session opened, no app answered
+            return tests.getObject().succeeded(idp, identity, attempt.get(), clock.instant());
+        }
         SignInCompletion.Completion completion = completion().complete(idp, identity, attempt, clock.instant());
         return switch (completion) {
             case SignInCompletion.Completion.Refused r -> failed(identity.org(), Optional.of(idp),

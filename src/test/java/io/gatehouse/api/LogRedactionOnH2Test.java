@@ -61,6 +61,20 @@ class LogRedactionOnH2Test extends ApiTest {
     }
 
     @Test
+    void linkSecretsInPathsAndQueriesAreRedacted() {
+        String secret = "gsl_" + "s3cr3t-link-value-not-for-logs";
+        api.get("/sso/acme/okta/test-sign-in?token=t0ken-not-for-logs", null);
+        api.get("/setup/" + secret, null);
+        // the access line is written once the answer is out: one more request, so both lines are in
+        api.get("/api/openapi.json", null);
+        String log = logged();
+        assertThat(log).contains("/setup/[redacted]").contains("token=[redacted]");
+        assertThat(log).doesNotContain("s3cr3t-link-value-not-for-logs").doesNotContain("t0ken-not-for-logs");
+        assertThat(RedactedQuery.path("/setup/" + secret + "/steps")).isEqualTo("/setup/[redacted]/steps");
+        assertThat(RedactedQuery.path("/setup/steps")).isEqualTo("/setup/steps");
+    }
+
+    @Test
     void redactionKeepsOtherParameters() {
         assertThat(RedactedQuery.of(null)).isEmpty();
         assertThat(RedactedQuery.of("a=1&API_KEY=s&code=c&b")).isEqualTo("?a=1&API_KEY=[redacted]&code=[redacted]&b");

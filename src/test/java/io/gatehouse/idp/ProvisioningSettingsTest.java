@@ -48,16 +48,18 @@ class ProvisioningSettingsTest {
         IdpDraft draft = reader.read(body("{\"allow_any_email_domain\": true}"), Instant.now());
         OidcSettings settings = ((IdpDraft.ProtocolDraft.Oidc) draft.protocol()).settings();
         Instant t = Instant.parse("2025-01-01T00:00:00Z");
-        IdentityProvider idp = new IdentityProvider("id-1", new OrgId("acme"), draft.alias(), draft.displayName(), true,
+        IdentityProvider idp = new IdentityProvider("id-1", new OrgId("acme"), draft.alias(), draft.displayName(),
+                Lifecycle.created(ProviderStatus.ACTIVE, t),
                 draft.knownProvider(), draft.domains(), settings, draft.mappers(), draft.provisioning(),
                 draft.errorUrl(), draft.logoutRedirectUrl(), IdpSecrets.NONE, t, t, 1);
         String stored = IdentityProviderJson.stored(idp);
-        assertThat(IdentityProviderJson.fromStored("id-1", idp.org(), stored, IdpSecrets.NONE, t, t, 1).provisioning()
+        assertThat(IdentityProviderJson.fromStored("id-1", idp.org(), stored, idp.lifecycle(), IdpSecrets.NONE, t, t, 1).provisioning()
                 .allowAnyEmailDomain()).isTrue();
 
         ObjectNode older = ApiClient.parse(stored);
         ((ObjectNode) older.get("provisioning")).remove("allow_any_email_domain");
-        Provisioning read = IdentityProviderJson.fromStored("id-1", idp.org(), older.toString(), IdpSecrets.NONE, t, t, 1)
+        Provisioning read = IdentityProviderJson.fromStored("id-1", idp.org(), older.toString(), idp.lifecycle(), IdpSecrets.NONE, t,
+                t, 1)
                 .provisioning();
         assertThat(read.allowAnyEmailDomain()).isFalse();
         assertThat(read.mode()).isEqualTo(Provisioning.Mode.JIT);

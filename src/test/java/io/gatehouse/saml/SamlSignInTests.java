@@ -11,8 +11,8 @@ import io.gatehouse.testkit.ApiTest;
 import io.gatehouse.testkit.TestCertificates;
 import io.gatehouse.testkit.TestIdpMetadata;
 import io.gatehouse.testkit.TestSamlResponses;
+import io.gatehouse.testkit.TestSignInBrowser;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.Inflater;
 import org.apache.xml.security.signature.XMLSignature;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,24 +85,10 @@ abstract class SamlSignInTests extends ApiTest {
             String[] kv = pair.split("=", 2);
             query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
-        Document request = TestSamlResponses.parse(inflate(Base64.getDecoder().decode(query.get("SAMLRequest"))));
+        Document request = TestSamlResponses.parse(
+                TestSignInBrowser.inflate(Base64.getDecoder().decode(query.get("SAMLRequest"))));
         return new Started(request, request.getDocumentElement().getAttribute("ID"), query.get("RelayState"), query,
                 location.getRawQuery());
-    }
-
-    private static String inflate(byte[] deflated) throws Exception {
-        Inflater inflater = new Inflater(true);
-        inflater.setInput(deflated);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!inflater.finished()) {
-            int n = inflater.inflate(buffer);
-            if (n == 0 && inflater.needsInput()) {
-                break;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private TestSamlResponses.Builder response(String alias, String requestId) {
@@ -371,7 +356,8 @@ abstract class SamlSignInTests extends ApiTest {
         verifier.initVerify(spCertificate("okta", "signing"));
         verifier.update(raw.substring(0, raw.indexOf("&Signature=")).getBytes(StandardCharsets.US_ASCII));
         assertThat(verifier.verify(Base64.getDecoder().decode(query.get("Signature")))).isTrue();
-        Document request = TestSamlResponses.parse(inflate(Base64.getDecoder().decode(query.get("SAMLRequest"))));
+        Document request = TestSamlResponses.parse(
+                TestSignInBrowser.inflate(Base64.getDecoder().decode(query.get("SAMLRequest"))));
         assertThat(request.getDocumentElement().getLocalName()).isEqualTo("LogoutRequest");
         assertThat(request.getElementsByTagNameNS(TestSamlResponses.SAML, "NameID").item(0).getTextContent())
                 .isEqualTo("alice@acme.example");
@@ -412,7 +398,8 @@ abstract class SamlSignInTests extends ApiTest {
             String[] kv = pair.split("=", 2);
             query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
-        Document answer = TestSamlResponses.parse(inflate(Base64.getDecoder().decode(query.get("SAMLResponse"))));
+        Document answer = TestSamlResponses.parse(
+                TestSignInBrowser.inflate(Base64.getDecoder().decode(query.get("SAMLResponse"))));
         assertThat(answer.getDocumentElement().getAttribute("InResponseTo")).isEqualTo("_idp-logout-1");
         assertThat(lastSignInEvent().get("type").asString()).isEqualTo("sign_out.idp_initiated");
         // the session is over: logging out here no longer involves the IdP

@@ -74,6 +74,8 @@ public final class GatehouseInitializers {
         public void initialize(ConfigurableApplicationContext context) {
             // the data folder's own H2 file is what production uses; tests take the same path
             common().applyTo(context);
+            // the system's time until a test moves it (and moves it back: the context is shared)
+            context.getBeanFactory().registerSingleton("clock", new TestClock());
         }
     }
 
@@ -115,6 +117,7 @@ public final class GatehouseInitializers {
             TestDatabases.PostgresDatabase db = TestDatabases.postgres();
             common().and("gatehouse.db-url=" + db.jdbcUrl(), "gatehouse.db-user=" + db.user(),
                     "gatehouse.db-password=" + (db.password() == null ? "" : db.password())).applyTo(context);
+            context.getBeanFactory().registerSingleton("clock", new TestClock());
         }
     }
 }

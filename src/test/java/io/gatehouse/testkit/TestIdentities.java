@@ -92,7 +92,7 @@ public final class TestIdentities {
 
         public BrokeredIdentity build() {
             return new BrokeredIdentity(org, idpId, alias, protocol, subject, Optional.empty(), Optional.empty(), email,
-                    emailVerified, givenName, familyName, name, groups, raw);
+                    emailVerified, givenName, familyName, name, groups, raw, Optional.empty());
         }
     }
 }

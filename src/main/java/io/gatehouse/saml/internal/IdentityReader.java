@@ -91,7 +91,8 @@ public final class IdentityReader {
         return Checked.passed(new SamlIdentity(SamlDom.attribute(assertion, "ID").orElseThrow(), expiresAt,
                 SamlDom.child(assertion, ASSERTION, "Issuer").map(SamlDom::text).orElseThrow(), nameId, format,
                 SamlDom.attribute(authn.get(), "SessionIndex"), authnInstant.get(), attributes, email,
-                first(attributes, FIRST_NAME), first(attributes, LAST_NAME), all(attributes, GROUPS_LOWER_CASE)));
+                first(attributes, FIRST_NAME), first(attributes, LAST_NAME), all(attributes, GROUPS_LOWER_CASE),
+                SamlDom.attribute(assertion, "IssueInstant").flatMap(Times::parse)));
     }
 
     /**

@@ -1,0 +1,57 @@
+package io.gatehouse.pages;
+
+import io.gatehouse.tenancy.OrgId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The end of a test sign-in in the browser: whether it worked, why not, any warning, what the identity
+ * provider sent and what applications would receive. Nobody is signed in to an application by it.
+ *
+ * @param provider    the provider, as {@code org/alias}
+ * @param failure     the refusal, when the test failed
+ * @param warnings    each warning's code and its (English) explanation
+ * @param received    what arrived: the subject, its format and every attribute or claim, as sent
+ * @param interpreted the normalized profile Gatehouse made of it, by profile field
+ */
+public record TestSignInResultPage(OrgId orgId, String provider, String testId, Optional<Failure> failure,
+                                   List<Row> warnings, List<Row> received, List<Row> interpreted) implements Page {
+
+    public TestSignInResultPage {
+        warnings = List.copyOf(warnings);
+        received = List.copyOf(received);
+        interpreted = List.copyOf(interpreted);
+    }
+
+    /** Why the test failed: the reason code with its catalog title, hint and this case's detail. */
+    public record Failure(String code, String englishTitle, String hint, String detail) {
+    }
+
+    /** One line: a name (attribute, claim, profile field or warning code) and its value. */
+    public record Row(String name, String value) {
+    }
+
+    public boolean succeeded() {
+        return failure.isEmpty();
+    }
+
+    @Override
+    public String template() {
+        return "signin/test-result.jte";
+    }
+
+    @Override
+    public Text title() {
+        return Text.of(succeeded() ? "testresult.succeeded" : "testresult.failed");
+    }
+
+    @Override
+    public Optional<OrgId> org() {
+        return Optional.of(orgId);
+    }
+
+    @Override
+    public boolean repeatable() {
+        return false;
+    }
+}

@@ -1,0 +1,7 @@
+package io.gatehouse.idp;
+
+import io.gatehouse.testkit.OnPostgres;
+
+@OnPostgres
+class ProviderLifecycleOnPostgresTest extends ProviderLifecycleTests {
+}
