@@ -10,14 +10,13 @@ import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
 import io.gatehouse.testkit.BadInputs;
-import io.gatehouse.testkit.BadInputs.Mutation;
 import io.gatehouse.testkit.OnH2;
 import io.gatehouse.testkit.RawHttp;
 import io.gatehouse.testkit.TestCertificates;
 import io.gatehouse.testkit.TestIdpMetadata;
 import io.gatehouse.testkit.TestOpenIdProvider;
 import io.gatehouse.testkit.TestSamlResponses;
-import java.io.ByteArrayOutputStream;
+import io.gatehouse.testkit.TestSignInBrowser;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -31,7 +30,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,6 @@ import org.quicktheories.QuickTheory;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -285,7 +282,7 @@ class NoServerErrorPropertiesOnH2Test extends ApiTest {
         Reply login = api.get("/sso/" + org + "/" + SAML_ALIAS + "/login", null);
         assertThat(login.status()).as(login.text()).isEqualTo(302);
         Map<String, String> query = query(URI.create(login.header("Location")).getRawQuery());
-        String xml = inflate(Base64.getDecoder().decode(query.get("SAMLRequest")));
+        String xml = TestSignInBrowser.inflate(Base64.getDecoder().decode(query.get("SAMLRequest")));
         String id = TestSamlResponses.parse(xml).getDocumentElement().getAttribute("ID");
         return new Started(id, query.get("RelayState"));
     }
@@ -297,27 +294,6 @@ class NoServerErrorPropertiesOnH2Test extends ApiTest {
             out.put(kv[0], kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    private static String inflate(byte[] deflated) {
-        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
-        inflater.setInput(deflated);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            while (!inflater.finished()) {
-                int n = inflater.inflate(buffer);
-                if (n == 0 && inflater.needsInput()) {
-                    break;
-                }
-                out.write(buffer, 0, n);
-            }
-        } catch (java.util.zip.DataFormatException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            inflater.end();
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** How the SAMLResponse is made: from nothing, or from a real signed response. */
@@ -380,7 +356,7 @@ class NoServerErrorPropertiesOnH2Test extends ApiTest {
                             }
                             yield TestSamlResponses.base64(xml);
                         }
-                        case VALID_DEFLATED -> Base64.getEncoder().encodeToString(deflate(valid));
+                        case VALID_DEFLATED -> Base64.getEncoder().encodeToString(TestSignInBrowser.deflate(valid));
                         case VALID -> TestSamlResponses.base64(valid);
                     };
                     String relayState = switch (relay) {
@@ -401,19 +377,6 @@ class NoServerErrorPropertiesOnH2Test extends ApiTest {
                     noServerError(r, "ACS " + shape + " " + relay + (encoded ? "" : " unencoded"), body);
                 });
         bothOutcomesWereReached();
-    }
-
-    private static byte[] deflate(String xml) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));
-        deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!deflater.finished()) {
-            out.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        return out.toByteArray();
     }
 
     // ------------------------------------------------------------------ the OIDC callback

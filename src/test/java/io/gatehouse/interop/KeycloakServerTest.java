@@ -16,8 +16,8 @@ import io.gatehouse.testkit.KeycloakServer;
 import io.gatehouse.testkit.KeycloakServer.OidcClientOptions;
 import io.gatehouse.testkit.KeycloakServer.SamlClientOptions;
 import io.gatehouse.testkit.KeycloakServer.User;
+import io.gatehouse.testkit.TestSignInBrowser;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -38,7 +38,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -145,7 +144,7 @@ class KeycloakServerTest {
                 rpUrl("/acs"), SP_ENTITY_ID);
         BrowserSession browser = new BrowserSession();
 
-        Page login = browser.open(keycloak.samlEndpoint(REALM) + "?SAMLRequest=" + enc(deflate(authnRequest))
+        Page login = browser.open(keycloak.samlEndpoint(REALM) + "?SAMLRequest=" + enc(redirectEncoded(authnRequest))
                 + "&RelayState=fixture-relay");
         Page postForm = browser.login(login, ALICE.username(), ALICE.password());
 
@@ -248,19 +247,6 @@ class KeycloakServerTest {
         return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static String deflate(String xml) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));
-        deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!deflater.finished()) {
-            out.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        return Base64.getEncoder().encodeToString(out.toByteArray());
-    }
-
     private static Map<String, String> query(URI uri) {
         Map<String, String> out = new HashMap<>();
         for (String pair : uri.getRawQuery().split("&")) {
@@ -292,5 +278,9 @@ class KeycloakServerTest {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    private static String redirectEncoded(String xml) {
+        return Base64.getEncoder().encodeToString(TestSignInBrowser.deflate(xml));
     }
 }

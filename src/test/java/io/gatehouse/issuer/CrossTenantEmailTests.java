@@ -17,6 +17,7 @@ import io.gatehouse.testkit.ApiTest;
 import io.gatehouse.testkit.TestCertificates;
 import io.gatehouse.testkit.TestOpenIdProvider;
 import io.gatehouse.testkit.TestSamlResponses;
+import io.gatehouse.testkit.TestSignInBrowser;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,7 +31,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -273,12 +273,8 @@ abstract class CrossTenantEmailTests extends ApiTest {
             case SAML -> {
                 assertThat(location).startsWith("https://idp.tenant.example/sso?");
                 Map<String, String> q = TestOpenIdProvider.form(URI.create(location).getRawQuery());
-                Inflater inflater = new Inflater(true);
-                inflater.setInput(Base64.getDecoder().decode(q.get("SAMLRequest")));
-                byte[] out = new byte[16384];
-                int n = inflater.inflate(out);
-                String requestId = TestSamlResponses.parse(new String(out, 0, n, StandardCharsets.UTF_8))
-                        .getDocumentElement().getAttribute("ID");
+                String requestId = TestSamlResponses.parse(TestSignInBrowser.inflate(
+                        Base64.getDecoder().decode(q.get("SAMLRequest")))).getDocumentElement().getAttribute("ID");
                 JsonNode sp = api.get("/api/orgs/" + tenant + "/identity-providers/" + alias, tenantKey).json()
                         .get("sp");
                 TestSamlResponses.Builder response = TestSamlResponses.okta(SAML_IDP, requestId, Instant.now())

@@ -99,6 +99,20 @@ public final class TestSignInBrowser {
         return out;
     }
 
+    /** A message deflated as the HTTP-Redirect binding sends it (raw DEFLATE, no zlib header). */
+    public static byte[] deflate(String xml) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return out.toByteArray();
+    }
+
     /** A deflated (HTTP-Redirect binding) message, inflated. */
     public static String inflate(byte[] deflated) {
         try {
