@@ -14,6 +14,7 @@ public enum KnownProvider implements WireEnum {
     ONELOGIN("onelogin", EnumSet.allOf(Protocol.class)),
     ADFS("adfs", EnumSet.allOf(Protocol.class)),
     JUMPCLOUD("jumpcloud", EnumSet.allOf(Protocol.class)),
+    KEYCLOAK("keycloak", EnumSet.allOf(Protocol.class)),
     CUSTOM_OIDC("custom_oidc", EnumSet.of(Protocol.OIDC)),
     CUSTOM_SAML("custom_saml", EnumSet.of(Protocol.SAML));
 

@@ -67,6 +67,11 @@ final class KnownProviderPresets {
                 setIfAbsent(saml, "want_assertions_signed", true);
                 setIfAbsent(saml, "name_id_format", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress");
             }
+            case KEYCLOAK -> {
+                // a Keycloak SAML client signs the whole document by default, not the assertion inside it
+                setIfAbsent(saml, "want_response_signed", true);
+                setIfAbsent(saml, "want_assertions_signed", false);
+            }
             case GITHUB, CUSTOM_OIDC, CUSTOM_SAML -> {
             }
         }
@@ -114,7 +119,7 @@ final class KnownProviderPresets {
                 }
             }
             case JUMPCLOUD -> setIfAbsent(oidc, "issuer", "https://oauth.id.jumpcloud.com/");
-            case OKTA, PING_IDENTITY, ONELOGIN, ADFS, CUSTOM_OIDC, CUSTOM_SAML -> {
+            case OKTA, PING_IDENTITY, ONELOGIN, ADFS, KEYCLOAK, CUSTOM_OIDC, CUSTOM_SAML -> {
             }
         }
     }
