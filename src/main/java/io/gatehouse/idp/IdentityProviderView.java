@@ -30,7 +30,7 @@ public final class IdentityProviderView {
     }
 
     /** What the API shows of a certificate. */
-    record CertificateSummary(String subject, Instant notAfter, String fingerprintSha256, String signatureAlgorithm) {
+    public record CertificateSummary(String subject, Instant notAfter, String fingerprintSha256, String signatureAlgorithm) {
     }
 
     /** The provider as the API shows it, with what its test sign-ins proved. */
@@ -179,6 +179,14 @@ public final class IdentityProviderView {
         return unreadable.keyConfigured()
                 ? "not decryptable under master key " + unreadable.sealed().keyId()
                 : "sealed with master key " + unreadable.sealed().keyId() + ", which GATEHOUSE_MASTER_KEY no longer lists";
+    }
+
+    /** The certificates a SAML provider trusts by pinning (none for OIDC or a fingerprint), as the API lists them. */
+    public static List<CertificateSummary> certificates(IdentityProvider idp) {
+        if (idp.settings() instanceof SamlSettings saml && saml.resolved().trust() instanceof CertificateTrust.Pinned p) {
+            return p.certificatesPem().stream().map(IdentityProviderView::summary).toList();
+        }
+        return List.of();
     }
 
     static CertificateSummary summary(String pem) {

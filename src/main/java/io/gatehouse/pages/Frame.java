@@ -9,9 +9,11 @@ import java.util.Optional;
  *
  * @param brandStylesheet the org's stylesheet (its accent colour), when it chose one
  * @param script          the page's script, already versioned
+ * @param refresh         where the page sends the browser on by itself (see {@link Page#refresh()})
  */
 public record Frame(Messages m, String title, Optional<Brand> brand, String stylesheet,
-                    Optional<String> brandStylesheet, Optional<String> script, List<LanguageLink> languages) {
+                    Optional<String> brandStylesheet, Optional<String> script, List<LanguageLink> languages,
+                    Optional<String> refresh) {
 
     /** The org shown in the page's header. */
     public record Brand(String name, Optional<String> logoUrl) {

@@ -51,6 +51,18 @@ public final class Messages {
         return translated == null || translated.isBlank() ? englishTitle : translated;
     }
 
+    /** A day as people of this language write it: "3 March 2026", "3. März 2026" (UTC). */
+    public String date(java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern(language == Language.DE ? "d. MMMM yyyy" : "d MMMM yyyy",
+                language.locale()).withZone(java.time.ZoneOffset.UTC).format(instant);
+    }
+
+    /** A moment as people of this language write it, in UTC: "3 March 2026, 14:05 UTC". */
+    public String dateTime(java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern(language == Language.DE ? "d. MMMM yyyy, HH:mm 'UTC'"
+                : "d MMMM yyyy, HH:mm 'UTC'", language.locale()).withZone(java.time.ZoneOffset.UTC).format(instant);
+    }
+
     static String fill(String raw, Object... args) {
         if (args.length == 0 || raw.indexOf('{') < 0) {
             return raw;

@@ -34,6 +34,14 @@ public interface Page {
         return List.of("'self'");
     }
 
+    /**
+     * Where the browser goes on by itself at once (a {@code <meta http-equiv="refresh">}, which needs no
+     * script): a same-origin path, as the page's own navigation rather than a redirect.
+     */
+    default Optional<String> refresh() {
+        return Optional.empty();
+    }
+
     /** The script the page loads from Gatehouse (the CSP then allows 'self' scripts); most load none. */
     default Optional<String> script() {
         return Optional.empty();

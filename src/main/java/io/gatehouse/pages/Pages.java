@@ -61,7 +61,7 @@ public class Pages {
         String title = m.text("page.title", m.text(page.title()),
                 brand.map(Frame.Brand::name).orElseGet(() -> m.text("page.gatehouse")));
         Frame frame = new Frame(m, title, brand, asset(STYLESHEET), brandStylesheet, page.script().map(this::asset),
-                languageLinks(request, page, language));
+                languageLinks(request, page, language), page.refresh());
         StringOutput html = new StringOutput(8192);
         engine.render(page.template(), Map.of("f", frame, "p", page), html);
 

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param warnings    each warning's code and its (English) explanation
  * @param received    what arrived: the subject, its format and every attribute or claim, as sent
  * @param interpreted the normalized profile Gatehouse made of it, by profile field
+ * @param setup       the setup portal's test page, when the test was started there (to go back and try again)
  */
 public record TestSignInResultPage(OrgId orgId, String provider, String testId, Optional<Failure> failure,
-                                   List<Row> warnings, List<Row> received, List<Row> interpreted) implements Page {
+                                   List<Row> warnings, List<Row> received, List<Row> interpreted,
+                                   Optional<String> setup) implements Page {
 
     public TestSignInResultPage {
         warnings = List.copyOf(warnings);

@@ -62,6 +62,22 @@ class SetupLinkStore {
                 .params(Timestamp.from(at), id).update();
     }
 
+    /** The portal's choice for the link, if the admin has made one. */
+    Optional<PortalChoice> choice(String linkId) {
+        return jdbc.sql("select portal_alias, portal_product, portal_protocol from setup_links where id = ?"
+                        + " and portal_alias is not null").param(linkId)
+                .query((rs, n) -> PortalChoice.parse(rs.getString("portal_alias"), rs.getString("portal_product"),
+                        rs.getString("portal_protocol")))
+                .optional().flatMap(c -> c);
+    }
+
+    /** Records the admin's choice of product and protocol, and the alias it will be set up under. */
+    void choose(String linkId, PortalChoice choice) {
+        jdbc.sql("update setup_links set portal_alias = ?, portal_product = ?, portal_protocol = ? where id = ?")
+                .params(choice.alias().value(), choice.product().wireName(), choice.protocol().wireName(), linkId)
+                .update();
+    }
+
     void insertSession(String idHash, String linkId, Instant createdAt, Instant expiresAt) {
         jdbc.sql("insert into setup_sessions (id_hash, link_id, created_at, expires_at) values (?, ?, ?, ?)")
                 .params(idHash, linkId, Timestamp.from(createdAt), Timestamp.from(expiresAt)).update();

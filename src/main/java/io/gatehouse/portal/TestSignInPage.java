@@ -36,13 +36,18 @@ class TestSignInPage {
             case Result.Pending p -> gone();
             case Result.Succeeded s -> pages.render(HttpStatus.OK, new TestSignInResultPage(test.org(), provider,
                     test.id(), Optional.empty(), warnings(s.warnings()), received(s.observed()),
-                    interpreted(s.observed())));
+                    interpreted(s.observed()), setup(test)));
             case Result.Failed f -> pages.render(HttpStatus.OK, new TestSignInResultPage(test.org(), provider,
                     test.id(), Optional.of(new Failure(f.failure().code(), f.failure().title(), f.failure().hint(),
                             f.failure().detail())), warnings(f.warnings()),
                     f.observed().map(TestSignInPage::received).orElse(List.of()),
-                    f.observed().map(TestSignInPage::interpreted).orElse(List.of())));
+                    f.observed().map(TestSignInPage::interpreted).orElse(List.of()), setup(test)));
         };
+    }
+
+    /** The portal's test step, for a test its setup link started: the admin goes back there to try again or turn it on. */
+    private static Optional<String> setup(TestSignIn test) {
+        return test.actor().startsWith("setup-link:") ? Optional.of(SetupStep.TEST.path()) : Optional.empty();
     }
 
     /** A link or answer of a test sign-in that is no longer (or never was) open. */

@@ -44,6 +44,13 @@ class TestSignInStore {
                 + " where t.id = ?").param(id).query(TestSignInStore::row).optional();
     }
 
+    /** The provider's most recent test, whatever its outcome. */
+    Optional<TestSignIn> latest(String idpId) {
+        return jdbc.sql("select t.*, i.alias from test_sign_ins t join identity_providers i on i.id = t.idp_id"
+                + " where t.idp_id = ? order by t.created_at desc, t.id desc limit 1").param(idpId)
+                .query(TestSignInStore::row).optional();
+    }
+
     Optional<TestSignIn> findByLink(String linkHash) {
         return jdbc.sql("select t.*, i.alias from test_sign_ins t join identity_providers i on i.id = t.idp_id"
                 + " where t.link_hash = ?").param(linkHash).query(TestSignInStore::row).optional();
