@@ -127,6 +127,25 @@ abstract class SamlRegistryApiTests extends ApiTest {
     }
 
     @Test
+    void keycloakPresetExpectsTheSignedDocumentWithAnUnsignedAssertionInside() {
+        ObjectNode body = fromMetadata("keycloak", TestIdpMetadata.keycloak("https://kc.acme.com/realms/acme", SIGNING));
+        body.put("known_provider", "keycloak");
+        Reply r = api.post(base(), key, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/known_provider").asString()).isEqualTo("keycloak");
+        assertThat(r.json().at("/saml/want_response_signed").asBoolean()).isTrue();
+        assertThat(r.json().at("/saml/want_assertions_signed").asBoolean()).isFalse();
+        // the preset fills only what the body leaves out
+        ObjectNode own = fromMetadata("keycloak-own", TestIdpMetadata.keycloak("https://kc.acme.com/realms/own", SIGNING));
+        own.put("known_provider", "keycloak");
+        ((ObjectNode) own.get("saml")).put("want_assertions_signed", true);
+        Reply o = api.post(base(), key, own);
+        assertThat(o.status()).as(o.text()).isEqualTo(201);
+        assertThat(o.json().at("/saml/want_assertions_signed").asBoolean()).isTrue();
+        assertThat(o.json().at("/saml/want_response_signed").asBoolean()).isTrue();
+    }
+
+    @Test
     void metadataWithAnExpiredCertificateIsRefused() {
         X509Certificate expired = TestCertificates.expired("old").certificate();
         Reply r = api.post(base(), key, fromMetadata("expired", TestIdpMetadata.okta("https://idp", expired)));

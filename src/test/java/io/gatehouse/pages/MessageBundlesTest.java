@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** English and German are complete: the same keys, no empty text, the same placeholders, every refusal titled. */
+/**
+ * English and German are complete: the same keys, no empty text, the same placeholders, every refusal titled;
+ * the same for the setup portal's guides, whose keys no other bundle shadows.
+ */
 class MessageBundlesTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
 
@@ -33,10 +36,39 @@ class MessageBundlesTest {
 
     @Test
     void eachTextHasTheSamePlaceholdersInBothLanguages() throws IOException {
-        Properties en = load("messages_en.properties");
-        Properties de = load("messages_de.properties");
-        for (String key : en.stringPropertyNames()) {
-            assertThat(placeholders(de.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
+        for (String name : new String[] {"messages", "guides"}) {
+            Properties en = load(name + "_en.properties");
+            Properties de = load(name + "_de.properties");
+            for (String key : en.stringPropertyNames()) {
+                assertThat(placeholders(de.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
+            }
+        }
+    }
+
+    @Test
+    void theGuidesHaveTheSameKeysInBothLanguagesAndNoEmptyText() throws IOException {
+        Properties en = load("guides_en.properties");
+        Properties de = load("guides_de.properties");
+        assertThat(en).isNotEmpty();
+        assertThat(de.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(en.stringPropertyNames());
+        for (Properties bundle : new Properties[] {en, de}) {
+            assertThat(bundle.stringPropertyNames()).allSatisfy(k -> assertThat(bundle.getProperty(k)).as(k).isNotBlank());
+        }
+    }
+
+    @Test
+    void theGuidesHoldNoMarkupAndShadowNoOtherText() throws IOException {
+        // menu paths need ">" and Entra ID's menus an "&" ("Attributes & Claims"): plain characters, escaped
+        // like any text; a tag or an entity would be markup
+        for (String file : new String[] {"guides_en.properties", "guides_de.properties"}) {
+            Properties bundle = load(file);
+            assertThat(bundle.stringPropertyNames()).allSatisfy(k -> assertThat(bundle.getProperty(k))
+                    .as(file + " " + k).doesNotContain("<").doesNotContainPattern("&#?\\w+;"));
+        }
+        // the first bundle that has a key answers it: a guides key also in messages would never be read
+        Set<String> guides = load("guides_en.properties").stringPropertyNames();
+        for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties"}) {
+            assertThat(load(file).stringPropertyNames()).as(file).doesNotContainAnyElementsOf(guides);
         }
     }
 
@@ -48,6 +80,15 @@ class MessageBundlesTest {
             assertThat(bundle.stringPropertyNames()).allSatisfy(k ->
                     assertThat(bundle.getProperty(k)).as(file + " " + k).doesNotContain("<", ">", "&"));
         }
+    }
+
+    @Test
+    void thePagesReadTheGuidesInEachLanguage() {
+        Messages en = new Messages(new PageConfiguration().messageSource(), Language.EN);
+        Messages de = new Messages(new PageConfiguration().messageSource(), Language.DE);
+        assertThat(en.text(Text.of("value.entity_id"))).isEqualTo("SP Entity ID");
+        assertThat(de.text(Text.of("value.entity_id"))).isEqualTo("SP-Entitäts-ID");
+        assertThat(de.text(Text.of("guide.entra_id.saml.3"))).contains("Bezeichner (Entitäts-ID)");
     }
 
     @Test
