@@ -15,15 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** English and German are complete: the same keys, no empty text, the same placeholders, every refusal titled. */
+/** English and German are complete (the pages' messages and the setup fixes): the same keys, no empty text, the same placeholders, every refusal titled. */
 class MessageBundlesTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
 
-    @Test
-    void bothLanguagesHaveTheSameKeysAndNoEmptyText() throws IOException {
-        Properties en = load("messages_en.properties");
-        Properties de = load("messages_de.properties");
+    @ParameterizedTest
+    @ValueSource(strings = {"messages", "fixes"})
+    void bothLanguagesHaveTheSameKeysAndNoEmptyText(String basename) throws IOException {
+        Properties en = load(basename + "_en.properties");
+        Properties de = load(basename + "_de.properties");
         assertThat(en).isNotEmpty();
         assertThat(de.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(en.stringPropertyNames());
         for (Properties bundle : new Properties[] {en, de}) {
@@ -31,10 +34,11 @@ class MessageBundlesTest {
         }
     }
 
-    @Test
-    void eachTextHasTheSamePlaceholdersInBothLanguages() throws IOException {
-        Properties en = load("messages_en.properties");
-        Properties de = load("messages_de.properties");
+    @ParameterizedTest
+    @ValueSource(strings = {"messages", "fixes"})
+    void eachTextHasTheSamePlaceholdersInBothLanguages(String basename) throws IOException {
+        Properties en = load(basename + "_en.properties");
+        Properties de = load(basename + "_de.properties");
         for (String key : en.stringPropertyNames()) {
             assertThat(placeholders(de.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
         }
@@ -43,7 +47,8 @@ class MessageBundlesTest {
     @Test
     void theTextsHoldNoMarkup() throws IOException {
         // the engine escapes texts like any value: markup in a bundle would show as text, so none is written
-        for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties"}) {
+        for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties",
+                "fixes_en.properties", "fixes_de.properties"}) {
             Properties bundle = load(file);
             assertThat(bundle.stringPropertyNames()).allSatisfy(k ->
                     assertThat(bundle.getProperty(k)).as(file + " " + k).doesNotContain("<", ">", "&"));
