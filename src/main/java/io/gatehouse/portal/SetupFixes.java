@@ -89,10 +89,12 @@ public final class SetupFixes {
             case "too_long" -> file ? fix("metadata.too_large") : fix("metadata_url.too_long");
             case "metadata.too_large", "fetch.too_large" -> fix("metadata.too_large");
             case "metadata.malformed" -> fix(field + ".not_xml");
+            // behind a URL, a DOCTYPE is nearly always an HTML page (a sign-in page) where the metadata should be
+            case "metadata.doctype_not_allowed" -> file ? fix(code) : fix("metadata_url.not_xml");
             case "metadata.not_saml_metadata" -> fix(field + ".not_saml_metadata");
             case "metadata.no_idp_descriptor" -> RefusalWording.serviceProviderMetadata(e.message())
                     ? fix("metadata.service_provider_metadata") : fix("metadata.no_idp_descriptor");
-            case "metadata.doctype_not_allowed", "metadata.ambiguous_entity", "metadata.no_entity_id",
+            case "metadata.ambiguous_entity", "metadata.no_entity_id",
                  "metadata.no_sso_service", "metadata.invalid_certificate", "metadata.no_signing_certificate" ->
                     fix(code);
             case "metadata.entity_id_too_long", "metadata.invalid_valid_until", "metadata.invalid_cache_duration" ->
