@@ -16,7 +16,7 @@ class PageConfiguration {
     @Bean
     MessageSource messageSource() {
         ResourceBundleMessageSource source = new ResourceBundleMessageSource();
-        source.setBasenames("messages", "reasons", "guides");
+        source.setBasenames("messages", "reasons", "guides", "fixes");
         source.setDefaultEncoding(StandardCharsets.UTF_8.name());
         // a page's language is always one of ours (Language); the server's own locale never picks a bundle
         source.setFallbackToSystemLocale(false);

@@ -10,13 +10,13 @@ import java.util.Optional;
  *
  * @param provider    the provider, as {@code org/alias}
  * @param failure     the refusal, when the test failed
- * @param warnings    each warning's code and its (English) explanation
+ * @param warnings    each warning's code and its explanation, worded by the bundles in the page's language
  * @param received    what arrived: the subject, its format and every attribute or claim, as sent
  * @param interpreted the normalized profile Gatehouse made of it, by profile field
  * @param setup       the setup portal's test page, when the test was started there (to go back and try again)
  */
 public record TestSignInResultPage(OrgId orgId, String provider, String testId, Optional<Failure> failure,
-                                   List<Row> warnings, List<Row> received, List<Row> interpreted,
+                                   List<Warning> warnings, List<Row> received, List<Row> interpreted,
                                    Optional<String> setup) implements Page {
 
     public TestSignInResultPage {
@@ -27,6 +27,10 @@ public record TestSignInResultPage(OrgId orgId, String provider, String testId, 
 
     /** Why the test failed: the reason code with its catalog title, hint and this case's detail. */
     public record Failure(String code, String englishTitle, String hint, String detail) {
+    }
+
+    /** A warning: its stable code and what it says, from the bundles ({@code warning.*} of {@code fixes}). */
+    public record Warning(String code, Text text) {
     }
 
     /** One line: a name (attribute, claim, profile field or warning code) and its value. */

@@ -216,7 +216,8 @@ public sealed interface PortalPage extends Page {
      * @param failure  the reason's code, title (English; translated by the template), hint and this case's detail
      */
     record Test(Context context, Optional<String> status, Optional<java.time.Instant> finishedAt, boolean current,
-                Optional<TestFailure> failure, List<Row> warnings, List<Row> interpreted) implements PortalPage {
+                Optional<TestFailure> failure, List<io.gatehouse.pages.TestSignInResultPage.Warning> warnings,
+                List<Row> interpreted) implements PortalPage {
         public Test {
             warnings = List.copyOf(warnings);
             interpreted = List.copyOf(interpreted);

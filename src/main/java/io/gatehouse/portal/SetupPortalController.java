@@ -12,6 +12,7 @@ import io.gatehouse.idp.saml.NameIdFormats;
 import io.gatehouse.pages.Language;
 import io.gatehouse.pages.MessagePage;
 import io.gatehouse.pages.Pages;
+import io.gatehouse.pages.TestSignInResultPage;
 import io.gatehouse.pages.Text;
 import io.gatehouse.portal.PortalPage.Context;
 import io.gatehouse.portal.PortalPage.CopyValue;
@@ -561,8 +562,8 @@ class SetupPortalController {
         };
     }
 
-    private static List<PortalPage.Row> warnings(List<TestSignIn.Warning> warnings) {
-        return warnings.stream().map(w -> new PortalPage.Row(w.code(), w.message())).toList();
+    private static List<TestSignInResultPage.Warning> warnings(List<TestSignIn.Warning> warnings) {
+        return warnings.stream().map(w -> new TestSignInResultPage.Warning(w.code(), w.text())).toList();
     }
 
     private static List<PortalPage.Row> interpreted(TestSignIn.Observed observed) {

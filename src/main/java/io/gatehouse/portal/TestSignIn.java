@@ -2,6 +2,7 @@ package io.gatehouse.portal;
 
 import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.idp.WireEnum;
+import io.gatehouse.pages.Text;
 import io.gatehouse.signin.RejectReason;
 import io.gatehouse.signin.SignInAttempts;
 import io.gatehouse.signin.SignInFailure;
@@ -116,8 +117,20 @@ public record TestSignIn(String id, OrgId org, String idpId, IdpAlias alias, lon
         }
     }
 
-    /** Something that works now but will hurt later, with a stable code and a sentence saying what to do. */
-    public record Warning(String code, String message) {
+    /**
+     * Something that works now but will hurt later, with a stable code and a sentence saying what to do:
+     * {@code message} in English for the API, {@code text} the same words from the bundles (key
+     * {@code warning.<code>}, or {@code warning.<code>.<variant>}, with the values as arguments) for the pages.
+     */
+    public record Warning(String code, String message, Text text) {
+        public Warning {
+            Objects.requireNonNull(text, "text");
+        }
+
+        /** A warning stored before its words were kept apart from their values: its English sentence, as sent. */
+        public static Warning asSent(String code, String message) {
+            return new Warning(code, message, Text.of("warning.as_sent", message));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.portal;
 
+import io.gatehouse.pages.Text;
 import io.gatehouse.portal.TestSignIn.Interpreted;
 import io.gatehouse.portal.TestSignIn.Observed;
 import io.gatehouse.portal.TestSignIn.Received;
@@ -68,7 +69,7 @@ final class TestSignInJson {
         ObjectNode o = JSON.createObjectNode();
         observed.ifPresent(obs -> o.set("profile", profile(obs)));
         ArrayNode w = o.putArray("warnings");
-        warnings.forEach(x -> w.add(warning(x)));
+        warnings.forEach(x -> w.add(storedWarning(x)));
         if (!detail.isEmpty()) {
             o.put("detail", detail);
         }
@@ -98,8 +99,14 @@ final class TestSignInJson {
 
     static List<Warning> warnings(JsonNode stored) {
         List<Warning> out = new ArrayList<>();
-        stored.path("warnings").forEach(w -> out.add(new Warning(w.path("code").asString(),
-                w.path("message").asString())));
+        for (JsonNode w : stored.path("warnings")) {
+            String code = w.path("code").asString();
+            String message = w.path("message").asString();
+            JsonNode text = w.path("text");
+            out.add(text.path("key").isString()
+                    ? new Warning(code, message, new Text(text.get("key").stringValue(), strings(text.path("args"))))
+                    : Warning.asSent(code, message));
+        }
         return out;
     }
 
@@ -143,8 +150,18 @@ final class TestSignInJson {
         return p;
     }
 
+    /** A warning as the API shows it: its code and English sentence. */
     private static ObjectNode warning(Warning w) {
         return JSON.createObjectNode().put("code", w.code()).put("message", w.message());
+    }
+
+    /** A warning as kept: as the API shows it, and the bundle's key and values the pages word it with. */
+    private static ObjectNode storedWarning(Warning w) {
+        ObjectNode o = warning(w);
+        ObjectNode text = o.putObject("text").put("key", w.text().key());
+        ArrayNode args = text.putArray("args");
+        w.text().args().forEach(args::add);
+        return o;
     }
 
     private static void put(ObjectNode o, String name, Optional<String> value) {

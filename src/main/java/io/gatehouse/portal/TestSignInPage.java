@@ -56,8 +56,8 @@ class TestSignInPage {
                 MessagePage.of(Text.of("testresult.gone.title"), Text.of("testresult.gone.text")).once());
     }
 
-    private static List<Row> warnings(List<Warning> warnings) {
-        return warnings.stream().map(w -> new Row(w.code(), w.message())).toList();
+    private static List<TestSignInResultPage.Warning> warnings(List<Warning> warnings) {
+        return warnings.stream().map(w -> new TestSignInResultPage.Warning(w.code(), w.text())).toList();
     }
 
     private static List<Row> received(Observed observed) {

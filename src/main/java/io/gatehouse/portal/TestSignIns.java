@@ -15,6 +15,7 @@ import io.gatehouse.idp.ProviderDirectory;
 import io.gatehouse.idp.ProviderView;
 import io.gatehouse.idp.SamlSettings;
 import io.gatehouse.idp.saml.NameIdFormats;
+import io.gatehouse.pages.Text;
 import io.gatehouse.portal.TestSignIn.Interpreted;
 import io.gatehouse.portal.TestSignIn.Observed;
 import io.gatehouse.portal.TestSignIn.Received;
@@ -214,71 +215,88 @@ public class TestSignIns implements TestSignInCompletion {
         return new Observed(received, interpreted);
     }
 
-    /** What works today but will hurt: each with a stable code (the portal words it) and what to do. */
+    /**
+     * What works today but will hurt: each with a stable code, what to do in English (the API's), and
+     * the same in the bundles' words with its values apart (the pages').
+     */
     static List<Warning> warnings(IdentityProvider idp, BrokeredIdentity identity, ProvisioningPreview preview,
                                   Instant now) {
         List<Warning> out = new ArrayList<>();
         if (preview.profile().email().isEmpty()) {
             out.add(new Warning("email_missing", "The identity provider sent no email address. Applications match"
                     + " users by email: release the email attribute (or claim), or send the NameID in the"
-                    + " emailAddress format."));
+                    + " emailAddress format.", Text.of("warning.email_missing")));
         } else if (preview.user().isPresent() && !preview.user().get().emailVerified()) {
-            out.add(new Warning("email_unverified", identity.emailVerified().filter(v -> !v).isPresent()
-                    ? "The identity provider says the email address " + preview.profile().email().get()
-                            + " is not verified, so applications receive email_verified=false."
-                    : "Gatehouse does not vouch for " + preview.profile().email().get() + " (its domain is not one of"
-                            + " this identity provider's domains), so applications receive email_verified=false."
-                            + " Add the domain to the identity provider."));
+            String email = preview.profile().email().get();
+            out.add(identity.emailVerified().filter(v -> !v).isPresent()
+                    ? new Warning("email_unverified", "The identity provider says the email address " + email
+                            + " is not verified, so applications receive email_verified=false.",
+                            Text.of("warning.email_unverified.idp", email))
+                    : new Warning("email_unverified", "Gatehouse does not vouch for " + email + " (its domain is"
+                            + " not one of this identity provider's domains), so applications receive"
+                            + " email_verified=false. Add the domain to the identity provider.",
+                            Text.of("warning.email_unverified.domain", email)));
         }
         preview.refusal().filter(r -> r.reason() == RejectReason.PROVISIONING_USER_UNKNOWN).ifPresent(r -> out.add(
                 new Warning("user_unknown", "This user is not known to the organization yet, and the identity"
                         + " provider admits existing users only (provisioning mode existing_only): their real"
-                        + " sign-in would be refused until the user is created.")));
+                        + " sign-in would be refused until the user is created.", Text.of("warning.user_unknown"))));
         if (preview.profile().groupsOverage()) {
             out.add(new Warning("groups_overage", "The identity provider had more groups than it would send, so the"
-                    + " groups are incomplete; filter the groups it releases to the ones applications need."));
+                    + " groups are incomplete; filter the groups it releases to the ones applications need.",
+                    Text.of("warning.groups_overage")));
         }
         identity.issuedAt().ifPresent(issued -> {
             Duration offset = Duration.between(issued, now);
             Duration skew = idp.settings() instanceof SamlSettings saml
                     ? Duration.ofSeconds(saml.options().clockSkewSeconds()).dividedBy(2) : CLOCK_WARNING;
             if (offset.abs().compareTo(skew) > 0) {
+                String seconds = Long.toString(offset.abs().toSeconds());
                 out.add(new Warning("clock_offset", "The identity provider's clock is about "
-                        + offset.abs().toSeconds() + " seconds " + (offset.isNegative() ? "ahead of" : "behind")
+                        + seconds + " seconds " + (offset.isNegative() ? "ahead of" : "behind")
                         + " Gatehouse's; sign-ins fail once that passes the allowed clock skew. Check the time"
-                        + " synchronization (NTP) of the identity provider."));
+                        + " synchronization (NTP) of the identity provider.",
+                        Text.of(offset.isNegative() ? "warning.clock_offset.ahead" : "warning.clock_offset.behind",
+                                seconds)));
             }
         });
         if (idp.settings() instanceof SamlSettings saml) {
             if (identity.nameIdFormat().filter(NameIdFormats.TRANSIENT::equals).isPresent()) {
                 out.add(new Warning("name_id_transient", "The NameID is transient: it changes with every sign-in, so"
-                        + " every sign-in would look like a new user. Send a persistent NameID or the email."));
+                        + " every sign-in would look like a new user. Send a persistent NameID or the email.",
+                        Text.of("warning.name_id_transient")));
             }
-            sha1(saml).ifPresent(m -> out.add(new Warning("sha1_in_use", m)));
+            sha1(saml).ifPresent(out::add);
         }
         return out;
     }
 
-    private static Optional<String> sha1(SamlSettings saml) {
+    private static Optional<Warning> sha1(SamlSettings saml) {
         if (saml.options().allowSha1()) {
-            return Optional.of("SHA-1 signatures are accepted (allow_sha1): SHA-1 is broken; have the identity"
-                    + " provider sign with RSA-SHA256 and turn allow_sha1 off.");
+            return Optional.of(new Warning("sha1_in_use", "SHA-1 signatures are accepted (allow_sha1): SHA-1 is"
+                    + " broken; have the identity provider sign with RSA-SHA256 and turn allow_sha1 off.",
+                    Text.of("warning.sha1_in_use.allow_sha1")));
         }
         return switch (saml.resolved().trust()) {
             case SamlSettings.CertificateTrust.Fingerprint f -> f.algorithm() == FingerprintAlgorithm.SHA1
-                    ? Optional.of("The certificate is pinned by a SHA-1 fingerprint; pin it by its SHA-256 fingerprint.")
+                    ? Optional.of(new Warning("sha1_in_use", "The certificate is pinned by a SHA-1 fingerprint; pin"
+                            + " it by its SHA-256 fingerprint.", Text.of("warning.sha1_in_use.fingerprint")))
                     : Optional.empty();
-            case SamlSettings.CertificateTrust.Pinned p -> p.certificatesPem().stream().filter(TestSignIns::sha1Signed)
-                    .findFirst().map(pem -> "The identity provider's certificate is signed with SHA-1; issue one"
-                            + " signed with SHA-256.");
+            case SamlSettings.CertificateTrust.Pinned p -> p.certificatesPem().stream()
+                    .map(TestSignIns::sha1Algorithm).flatMap(Optional::stream).findFirst()
+                    .map(algorithm -> new Warning("sha1_in_use", "The identity provider's certificate is signed"
+                            + " with SHA-1; issue one signed with SHA-256.",
+                            Text.of("warning.sha1_in_use.certificate", algorithm)));
         };
     }
 
-    private static boolean sha1Signed(String pem) {
+    /** The certificate's signature algorithm (such as SHA1withRSA), when it is a SHA-1 one. */
+    private static Optional<String> sha1Algorithm(String pem) {
         try {
-            return Certificates.parse(pem).getSigAlgName().toUpperCase(Locale.ROOT).contains("SHA1");
+            String algorithm = Certificates.parse(pem).getSigAlgName();
+            return algorithm.toUpperCase(Locale.ROOT).contains("SHA1") ? Optional.of(algorithm) : Optional.empty();
         } catch (RuntimeException e) {
-            return false;
+            return Optional.empty();
         }
     }
 }

@@ -15,18 +15,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * English and German are complete: the same keys, no empty text, the same placeholders, every refusal titled;
- * the same for the setup portal's guides, whose keys no other bundle shadows.
+ * English and German are complete (the pages' messages, the setup portal's guides and fixes): the same keys,
+ * no empty text, the same placeholders, every refusal titled, and no bundle's key shadowed by another's.
  */
 class MessageBundlesTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
 
-    @Test
-    void bothLanguagesHaveTheSameKeysAndNoEmptyText() throws IOException {
-        Properties en = load("messages_en.properties");
-        Properties de = load("messages_de.properties");
+    @ParameterizedTest
+    @ValueSource(strings = {"messages", "fixes", "guides"})
+    void bothLanguagesHaveTheSameKeysAndNoEmptyText(String basename) throws IOException {
+        Properties en = load(basename + "_en.properties");
+        Properties de = load(basename + "_de.properties");
         assertThat(en).isNotEmpty();
         assertThat(de.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(en.stringPropertyNames());
         for (Properties bundle : new Properties[] {en, de}) {
@@ -34,25 +37,13 @@ class MessageBundlesTest {
         }
     }
 
-    @Test
-    void eachTextHasTheSamePlaceholdersInBothLanguages() throws IOException {
-        for (String name : new String[] {"messages", "guides"}) {
-            Properties en = load(name + "_en.properties");
-            Properties de = load(name + "_de.properties");
-            for (String key : en.stringPropertyNames()) {
-                assertThat(placeholders(de.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
-            }
-        }
-    }
-
-    @Test
-    void theGuidesHaveTheSameKeysInBothLanguagesAndNoEmptyText() throws IOException {
-        Properties en = load("guides_en.properties");
-        Properties de = load("guides_de.properties");
-        assertThat(en).isNotEmpty();
-        assertThat(de.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(en.stringPropertyNames());
-        for (Properties bundle : new Properties[] {en, de}) {
-            assertThat(bundle.stringPropertyNames()).allSatisfy(k -> assertThat(bundle.getProperty(k)).as(k).isNotBlank());
+    @ParameterizedTest
+    @ValueSource(strings = {"messages", "fixes", "guides"})
+    void eachTextHasTheSamePlaceholdersInBothLanguages(String basename) throws IOException {
+        Properties en = load(basename + "_en.properties");
+        Properties de = load(basename + "_de.properties");
+        for (String key : en.stringPropertyNames()) {
+            assertThat(placeholders(de.getProperty(key))).as(key).isEqualTo(placeholders(en.getProperty(key)));
         }
     }
 
@@ -65,17 +56,21 @@ class MessageBundlesTest {
             assertThat(bundle.stringPropertyNames()).allSatisfy(k -> assertThat(bundle.getProperty(k))
                     .as(file + " " + k).doesNotContain("<").doesNotContainPattern("&#?\\w+;"));
         }
-        // the first bundle that has a key answers it: a guides key also in messages would never be read
+        // the first bundle that has a key answers it: a key in two bundles would be read from one only
         Set<String> guides = load("guides_en.properties").stringPropertyNames();
+        Set<String> fixes = load("fixes_en.properties").stringPropertyNames();
+        assertThat(fixes).doesNotContainAnyElementsOf(guides);
         for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties"}) {
-            assertThat(load(file).stringPropertyNames()).as(file).doesNotContainAnyElementsOf(guides);
+            assertThat(load(file).stringPropertyNames()).as(file).doesNotContainAnyElementsOf(guides)
+                    .doesNotContainAnyElementsOf(fixes);
         }
     }
 
     @Test
     void theTextsHoldNoMarkup() throws IOException {
         // the engine escapes texts like any value: markup in a bundle would show as text, so none is written
-        for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties"}) {
+        for (String file : new String[] {"messages_en.properties", "messages_de.properties", "reasons_de.properties",
+                "fixes_en.properties", "fixes_de.properties"}) {
             Properties bundle = load(file);
             assertThat(bundle.stringPropertyNames()).allSatisfy(k ->
                     assertThat(bundle.getProperty(k)).as(file + " " + k).doesNotContain("<", ">", "&"));

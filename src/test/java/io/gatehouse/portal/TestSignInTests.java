@@ -14,6 +14,8 @@ import io.gatehouse.testkit.TestOpenIdProvider;
 import io.gatehouse.testkit.TestSamlResponses;
 import io.gatehouse.testkit.TestSignInBrowser;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +27,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -212,6 +220,49 @@ abstract class TestSignInTests extends ApiTest {
         browser.postAcs(org, "okta", browser.response(IDP, clean, idp).nameId("erin@" + domain,
                 TestSamlResponses.EMAIL_FORMAT).base64(), clean.relayState());
         assertThat(warningCodes(browser.result(key, org, "okta", clean.testId()))).containsExactly("user_unknown");
+    }
+
+    @Test
+    void theResultPageWordsTheWarningsInItsLanguageWhileTheApiKeepsEnglish() throws IOException {
+        JsonNode idp = samlProvider("okta", ", \"status\": \"draft\"", "{}");
+        TestSignInBrowser.Opened opened = browser.startSaml(key, org, "okta");
+        // an IdP clock 40 seconds ahead, and a transient NameID
+        String response = browser.response(IDP, opened, idp).nameId("_t" + UUID.randomUUID(),
+                        "urn:oasis:names:tc:SAML:2.0:nameid-format:transient")
+                .assertionIssueInstant(Instant.now().plusSeconds(40)).base64();
+        Reply page = browser.postAcs(org, "okta", response, opened.relayState(), "Accept-Language", "de-DE,de;q=0.9");
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+
+        JsonNode result = browser.result(key, org, "okta", opened.testId());
+        String english = "";
+        for (JsonNode w : result.get("warnings")) {
+            if (w.get("code").asString().equals("clock_offset")) {
+                english = w.get("message").asString();
+            }
+        }
+        Matcher seconds = Pattern.compile("about (\\d+) seconds ahead of").matcher(english);
+        assertThat(seconds.find()).as(english).isTrue();
+        Properties de = fixes("de");
+        Document html = Jsoup.parse(page.text());
+        assertThat(html.selectFirst("html").attr("lang")).isEqualTo("de");
+        assertThat(html.selectFirst("li[data-code=clock_offset]").text())
+                .isEqualTo(de.getProperty("warning.clock_offset.ahead").replace("{0}", seconds.group(1)));
+        assertThat(html.selectFirst("li[data-code=name_id_transient]").text())
+                .isEqualTo(de.getProperty("warning.name_id_transient"));
+        assertThat(page.text()).doesNotContain("ahead of", "NameID is transient");
+
+        // the API keeps its English sentence: the English bundle's words with the same value
+        Properties en = fixes("en");
+        assertThat(english).isEqualTo(en.getProperty("warning.clock_offset.ahead").replace("{0}", seconds.group(1)));
+    }
+
+    private static Properties fixes(String language) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = new InputStreamReader(TestSignInTests.class.getResourceAsStream("/fixes_" + language
+                + ".properties"), StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p;
     }
 
     @Test

@@ -74,11 +74,12 @@ public final class TestSignInBrowser {
                 .recipient(sp.get("acs_url").asString()).audiences(sp.get("entity_id").asString());
     }
 
-    public Reply postAcs(String org, String alias, String samlResponse, String relayState) {
+    /** The IdP's answer posted to the ACS, as a browser would, with its headers (such as Accept-Language). */
+    public Reply postAcs(String org, String alias, String samlResponse, String relayState, String... headers) {
         String form = "SAMLResponse=" + URLEncoder.encode(samlResponse, StandardCharsets.UTF_8)
                 + (relayState == null ? "" : "&RelayState=" + URLEncoder.encode(relayState, StandardCharsets.UTF_8));
         return api.send("POST", "/sso/" + org + "/" + alias + "/saml/acs", null, "application/x-www-form-urlencoded",
-                form.getBytes(StandardCharsets.UTF_8));
+                form.getBytes(StandardCharsets.UTF_8), headers);
     }
 
     /** The test's result as the API shows it. */
