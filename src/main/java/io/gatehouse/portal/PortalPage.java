@@ -60,10 +60,6 @@ public sealed interface PortalPage extends Page {
     record Certificate(String subject, java.time.Instant notAfter, boolean expired, boolean expiresSoon) {
     }
 
-    /** One line of a test sign-in's result: a name (attribute, claim, warning code) and its value. */
-    record Row(String name, String value) {
-    }
-
     /**
      * Where the connection stands, on the overview once the provider exists.
      *
@@ -217,7 +213,7 @@ public sealed interface PortalPage extends Page {
      */
     record Test(Context context, Optional<String> status, Optional<java.time.Instant> finishedAt, boolean current,
                 Optional<TestFailure> failure, List<io.gatehouse.pages.TestSignInResultPage.Warning> warnings,
-                List<Row> interpreted) implements PortalPage {
+                List<io.gatehouse.pages.TestSignInResultPage.Row> interpreted) implements PortalPage {
         public Test {
             warnings = List.copyOf(warnings);
             interpreted = List.copyOf(interpreted);

@@ -554,30 +554,16 @@ class SetupPortalController {
                     current, Optional.empty(), List.of(), List.of());
             case TestSignIn.Result.Succeeded s -> new PortalPage.Test(context, Optional.of("succeeded"),
                     Optional.of(s.finishedAt()), current, Optional.empty(), warnings(s.warnings()),
-                    interpreted(s.observed()));
+                    TestSignInPage.interpreted(s.observed()));
             case TestSignIn.Result.Failed f -> new PortalPage.Test(context, Optional.of(f.status().wireName()),
                     Optional.of(f.finishedAt()), current, Optional.of(new PortalPage.TestFailure(f.failure().code(),
                     f.failure().title(), f.failure().hint(), f.failure().detail())), warnings(f.warnings()),
-                    f.observed().map(SetupPortalController::interpreted).orElse(List.of()));
+                    f.observed().map(TestSignInPage::interpreted).orElse(List.of()));
         };
     }
 
     private static List<TestSignInResultPage.Warning> warnings(List<TestSignIn.Warning> warnings) {
         return warnings.stream().map(w -> new TestSignInResultPage.Warning(w.code(), w.text())).toList();
-    }
-
-    private static List<PortalPage.Row> interpreted(TestSignIn.Observed observed) {
-        TestSignIn.Interpreted i = observed.interpreted();
-        List<PortalPage.Row> rows = new ArrayList<>();
-        rows.add(new PortalPage.Row("subject", observed.received().subject()));
-        i.email().ifPresent(v -> rows.add(new PortalPage.Row("email", v)));
-        i.givenName().ifPresent(v -> rows.add(new PortalPage.Row("given_name", v)));
-        i.familyName().ifPresent(v -> rows.add(new PortalPage.Row("family_name", v)));
-        if (!i.groups().isEmpty()) {
-            rows.add(new PortalPage.Row("groups", String.join(", ", i.groups())));
-        }
-        i.role().ifPresent(v -> rows.add(new PortalPage.Row("role", v)));
-        return rows;
     }
 
     private PortalPage.Connection connection(IdentityProvider idp, Progress progress) {

@@ -70,7 +70,8 @@ class TestSignInPage {
         return rows;
     }
 
-    private static List<Row> interpreted(Observed observed) {
+    /** What applications would receive, row by row (the portal's test step shows the same). */
+    static List<Row> interpreted(Observed observed) {
         Interpreted i = observed.interpreted();
         List<Row> rows = new ArrayList<>();
         i.email().ifPresent(v -> rows.add(new Row("email", v)));
