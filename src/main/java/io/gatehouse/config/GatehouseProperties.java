@@ -1,7 +1,10 @@
 package io.gatehouse.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -26,7 +29,8 @@ public record GatehouseProperties(
         Duration apiKeyFailureWindow,
         int discoveryMissLimit,
         int discoveryHitLimit,
-        Duration discoveryLookupWindow) {
+        Duration discoveryLookupWindow,
+        String dnsServers) {
 
     public GatehouseProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
@@ -39,10 +43,68 @@ public record GatehouseProperties(
         discoveryMissLimit = discoveryMissLimit <= 0 ? 30 : discoveryMissLimit;
         discoveryHitLimit = discoveryHitLimit <= 0 ? 600 : discoveryHitLimit;
         discoveryLookupWindow = positiveOr(discoveryLookupWindow, Duration.ofMinutes(1));
+        dnsServers = dnsServers == null ? "" : dnsServers.strip();
     }
 
     private static Duration positiveOr(Duration value, Duration fallback) {
         return value == null || value.isNegative() || value.isZero() ? fallback : value;
+    }
+
+    /**
+     * The resolvers DNS TXT lookups ask ({@code GATEHOUSE_DNS_SERVERS}: comma-separated {@code host:port},
+     * the port 53 when left out, IPv6 addresses in brackets); empty when unset, meaning the system's.
+     * Host names are resolved here, once.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code host:port}
+     */
+    public List<InetSocketAddress> dnsResolvers() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String entry : dnsServers.split(",")) {
+            String e = entry.strip();
+            if (!e.isEmpty()) {
+                out.add(hostAndPort(e));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static InetSocketAddress hostAndPort(String entry) {
+        String host;
+        String port = "53";
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            if (close < 0 || (close + 1 < entry.length() && entry.charAt(close + 1) != ':')) {
+                throw notHostAndPort(entry);
+            }
+            host = entry.substring(1, close);
+            if (close + 1 < entry.length()) {
+                port = entry.substring(close + 2);
+            }
+        } else if (entry.indexOf(':') != entry.lastIndexOf(':')) {
+            host = entry; // a bare IPv6 address: its colons leave no room for a port
+        } else {
+            int colon = entry.indexOf(':');
+            host = colon < 0 ? entry : entry.substring(0, colon);
+            port = colon < 0 ? port : entry.substring(colon + 1);
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException ex) {
+            throw notHostAndPort(entry);
+        }
+        if (host.isEmpty() || number < 1 || number > 65535) {
+            throw notHostAndPort(entry);
+        }
+        InetSocketAddress address = new InetSocketAddress(host, number);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("GATEHOUSE_DNS_SERVERS: cannot resolve the host of " + entry);
+        }
+        return address;
+    }
+
+    private static IllegalArgumentException notHostAndPort(String entry) {
+        return new IllegalArgumentException("GATEHOUSE_DNS_SERVERS: " + entry + " is not host:port");
     }
 
     /** The rate limits per client address. */
@@ -97,7 +159,7 @@ public record GatehouseProperties(
         // never print the admin key, the master key or the database password
         return "GatehouseProperties[baseUrl=" + baseUrl + ", dataDir=" + dataDir + ", embeddedDb="
                 + usesEmbeddedDatabase() + ", allowPrivateNetworkFetch=" + allowPrivateNetworkFetch + ", demo=" + demo
-                + ", trustedProxies=" + trustedProxies + ", " + rateLimits() + "]";
+                + ", trustedProxies=" + trustedProxies + ", " + rateLimits() + ", dnsServers=" + dnsServers + "]";
     }
 
     private static String stripTrailingSlash(String url) {

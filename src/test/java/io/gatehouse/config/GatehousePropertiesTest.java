@@ -2,7 +2,11 @@ package io.gatehouse.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -44,5 +48,21 @@ class GatehousePropertiesTest {
                 "GATEHOUSE_DISCOVERY_MISS_LIMIT", "0", "GATEHOUSE_DISCOVERY_HIT_LIMIT", "-3",
                 "GATEHOUSE_DISCOVERY_LOOKUP_WINDOW", "-5s"));
         assertThat(zero.rateLimits()).isEqualTo(unset.rateLimits());
+    }
+
+    @Test
+    void dnsServersAreHostAndPortWithPort53WhenLeftOut() {
+        GatehouseProperties p = fromEnvironment(Map.of(
+                "GATEHOUSE_DNS_SERVERS", " 127.0.0.1:5353, 192.0.2.53 ,[::1]:5300,[2001:db8::53],::1,"));
+        assertThat(p.dnsResolvers()).containsExactly(
+                new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("192.0.2.53", 53),
+                new InetSocketAddress("::1", 5300), new InetSocketAddress("2001:db8::53", 53),
+                new InetSocketAddress("::1", 53));
+        assertThat(fromEnvironment(Map.of()).dnsResolvers()).isEmpty();
+        for (String wrong : List.of("127.0.0.1:", "127.0.0.1:dns", "127.0.0.1:70000", "[::1", "[::1]53", ":53")) {
+            GatehouseProperties q = fromEnvironment(Map.of("GATEHOUSE_DNS_SERVERS", wrong));
+            assertThatThrownBy(q::dnsResolvers).as(wrong).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("GATEHOUSE_DNS_SERVERS");
+        }
     }
 }
