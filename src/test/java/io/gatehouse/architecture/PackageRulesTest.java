@@ -64,6 +64,13 @@ class PackageRulesTest {
                 .check(CLASSES);
     }
 
+    @Test
+    void dnsjavaStaysInTheDomainsPackage() {
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.domains..")
+                .should().dependOnClassesThat().resideInAPackage("org.xbill.DNS..")
+                .check(CLASSES);
+    }
+
     /**
      * The sign-in runtime reads providers through the read-only directory ({@code ProviderDirectory},
      * typed SAML and OIDC views) and re-reads metadata through {@code SigningKeyRefresh}; the
