@@ -225,6 +225,36 @@ public sealed interface PortalPage extends Page {
         }
     }
 
+    /**
+     * The answer to "Start a test sign-in": a page that goes on by itself to the test's link. Not a redirect: a
+     * browser checks every redirect of a form's submission against the page's CSP form-action ('self'), so a
+     * redirect chain from the form to the identity provider's origin would be refused; a page's own navigation
+     * is not a form submission.
+     *
+     * @param link the test sign-in's same-origin path with its one-time token
+     */
+    record TestStarting(Context context, String link) implements PortalPage {
+        @Override
+        public String name() {
+            return "starting";
+        }
+
+        @Override
+        public Optional<String> refresh() {
+            return Optional.of(link);
+        }
+
+        @Override
+        public boolean repeatable() {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "TestStarting[" + context.org() + "]";
+        }
+    }
+
     /** Why a test sign-in failed. */
     record TestFailure(String code, String englishTitle, String hint, String detail) {
     }

@@ -319,10 +319,13 @@ class SetupPortalController {
             if (progress.choice().isEmpty() || progress.provider().isEmpty()) {
                 return seeOther(PORTAL);
             }
-            String url = portal.startTest(link, progress.choice().get());
+            URI url = URI.create(portal.startTest(link, progress.choice().get()));
+            ResponseEntity<String> page = pages.render(HttpStatus.OK, new PortalPage.TestStarting(context(
+                    portal.progress(link), sessionId, Optional.of(SetupStep.TEST)),
+                    url.getRawPath() + "?" + url.getRawQuery()));
             // the test link carries its own secret: no Referer must take it on to the identity provider
-            return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(url))
-                    .header("Referrer-Policy", "no-referrer").build();
+            return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                    .header("Referrer-Policy", "no-referrer").body(page.getBody());
         });
     }
 

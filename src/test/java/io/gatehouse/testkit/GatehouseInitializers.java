@@ -93,6 +93,19 @@ public final class GatehouseInitializers {
         }
     }
 
+    /**
+     * H2 on a free port chosen before the start, with the base URL {@code http://127.0.0.1:{port}}: every URL
+     * Gatehouse makes (setup links, ACS and redirect URIs, SP metadata) is one a real browser and a real identity
+     * provider on this machine can follow. For {@code webEnvironment = DEFINED_PORT}.
+     */
+    public static final class H2OnLoopbackPort implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            int port = freePort();
+            common().and("server.port=" + port, "gatehouse.base-url=http://127.0.0.1:" + port).applyTo(context);
+        }
+    }
+
     /** A port nobody listens on now (another process could still take it before Gatehouse does). */
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
