@@ -23,6 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class EdgeFilter extends OncePerRequestFilter {
     private static final Logger ACCESS = LoggerFactory.getLogger("gatehouse.access");
+    /** As spring.servlet.multipart.max-request-size. */
+    static final long PORTAL_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
     private final ProblemDialects dialects;
     private final UnreadableParameters unreadable;
 
@@ -39,9 +41,10 @@ class EdgeFilter extends OncePerRequestFilter {
         MDC.put("trace_id", traceId);
         long started = System.nanoTime();
         try {
-            if (request.getContentLengthLong() > RequestBodies.MAX_BYTES) {
+            boolean upload = portalUpload(request);
+            if (request.getContentLengthLong() > (upload ? PORTAL_UPLOAD_MAX_BYTES : RequestBodies.MAX_BYTES)) {
                 dialects.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
-                        "The request body is larger than 1 MiB");
+                        "The request body is larger than " + (upload ? "2 MiB" : "1 MiB"));
                 return;
             }
             Optional<ErrorCode> refused = unreadable.check(request);
@@ -59,5 +62,16 @@ class EdgeFilter extends OncePerRequestFilter {
             }
             MDC.remove("trace_id");
         }
+    }
+
+    /**
+     * The setup portal's metadata upload: a file a little too large must get the portal's own page with
+     * the reason next to its field, not a JSON problem in the admin's browser, so the edge lets it through
+     * up to the multipart limit and the portal refuses a file over 1 MiB itself.
+     */
+    private static boolean portalUpload(HttpServletRequest request) {
+        String type = request.getContentType();
+        return "POST".equals(request.getMethod()) && "/setup/connect".equals(request.getRequestURI())
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
     }
 }

@@ -24,6 +24,10 @@ import io.gatehouse.saml.SpMetadataWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -35,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -60,6 +66,8 @@ class SetupPortalController {
     private static final String PORTAL = SetupLinks.PORTAL_PATH;
     private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
     private static final int MAX_METADATA_BYTES = 1024 * 1024;
+    private static final Pattern XML_ENCODING = Pattern.compile(
+            "\\s*<\\?xml\\s[^>]*?encoding\\s*=\\s*[\"']([A-Za-z][A-Za-z0-9._-]{0,39})[\"']");
     private final SetupLinks links;
     private final PortalSessions sessions;
     private final SetupPortal portal;
@@ -518,7 +526,12 @@ class SetupPortalController {
                 return;
             }
             try {
-                body.putObject("saml").put("metadata_xml", new String(file.getBytes(), StandardCharsets.UTF_8));
+                Optional<String> xml = metadataText(file.getBytes());
+                if (xml.isEmpty()) {
+                    problems.add(new FieldProblem("metadata_file", Text.of("setup.connect.file_encoding")));
+                    return;
+                }
+                body.putObject("saml").put("metadata_xml", xml.get());
             } catch (IOException e) {
                 problems.add(new FieldProblem("metadata_file", Text.of("setup.connect.file_unreadable")));
             }
@@ -526,6 +539,41 @@ class SetupPortalController {
             body.putObject("saml").put("metadata_url", metadataUrl);
         } else if (!exists) {
             problems.add(new FieldProblem("metadata_file", Text.of("setup.connect.source_required")));
+        }
+    }
+
+    /**
+     * A metadata file's text, in the encoding its byte order mark or XML declaration names (UTF-8 without
+     * either, as XML says), or empty when its bytes are not in that encoding: decoded loosely, an
+     * ISO-8859-1 file's entity ID would be stored with replacement characters and never match the IdP's.
+     */
+    static Optional<String> metadataText(byte[] bytes) {
+        Charset charset = StandardCharsets.UTF_8;
+        int start = 0;
+        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+            start = 3;
+        } else if (bytes.length >= 2 && ((bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF
+                || (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE)) {
+            charset = StandardCharsets.UTF_16;
+        } else {
+            Matcher declared = XML_ENCODING.matcher(new String(bytes, 0, Math.min(bytes.length, 200),
+                    StandardCharsets.ISO_8859_1));
+            if (declared.lookingAt()) {
+                try {
+                    if (Charset.isSupported(declared.group(1))) {
+                        charset = Charset.forName(declared.group(1));
+                    }
+                } catch (IllegalArgumentException e) {
+                    // a name no charset has: read as UTF-8, and the parser says what is wrong
+                }
+            }
+        }
+        try {
+            return Optional.of(charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, start, bytes.length - start)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
         }
     }
 

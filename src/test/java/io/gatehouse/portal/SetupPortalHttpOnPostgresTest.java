@@ -1,0 +1,7 @@
+package io.gatehouse.portal;
+
+import io.gatehouse.testkit.OnPostgres;
+
+@OnPostgres
+class SetupPortalHttpOnPostgresTest extends SetupPortalHttpTests {
+}
