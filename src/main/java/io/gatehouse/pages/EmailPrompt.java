@@ -21,6 +21,12 @@ public record EmailPrompt(String action, String field, Map<String, String> hidde
         hidden = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hidden));
     }
 
+    /** The address typed leads to its identity provider, by a redirect of this very form's request. */
+    @Override
+    public boolean formRedirectsOnward() {
+        return true;
+    }
+
     @Override
     public String template() {
         return "signin/email.jte";

@@ -35,6 +35,15 @@ public interface Page {
     }
 
     /**
+     * Whether the page's form is answered by a redirect to wherever the user's answer leads (an identity
+     * provider found by email). Browsers hold every redirect of a form's submission to the form-action,
+     * which cannot name places not known yet; such a page carries none.
+     */
+    default boolean formRedirectsOnward() {
+        return false;
+    }
+
+    /**
      * Where the browser goes on by itself at once (a {@code <meta http-equiv="refresh">}, which needs no
      * script): a same-origin path, as the page's own navigation rather than a redirect.
      */

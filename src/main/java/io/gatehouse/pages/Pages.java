@@ -84,12 +84,13 @@ public class Pages {
     /**
      * No inline script or style anywhere (nothing in a page is allowed to run or style itself), scripts
      * only from Gatehouse and only on a page that names one, images and stylesheets only from
-     * Gatehouse, forms only to where the page posts, no {@code <base>}, and no framing.
+     * Gatehouse, forms only to where the page posts (the email prompt excepted: see
+     * {@link Page#formRedirectsOnward()}), no {@code <base>}, and no framing.
      */
     static String contentSecurityPolicy(Page page) {
         return "default-src 'none'; style-src 'self'; img-src 'self'"
                 + (page.script().isPresent() ? "; script-src 'self'" : "")
-                + "; form-action " + String.join(" ", page.formTargets())
+                + (page.formRedirectsOnward() ? "" : "; form-action " + String.join(" ", page.formTargets()))
                 + "; base-uri 'none'; frame-ancestors 'none'";
     }
 

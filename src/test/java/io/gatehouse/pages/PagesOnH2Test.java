@@ -66,6 +66,14 @@ class PagesOnH2Test extends ApiTest {
     }
 
     @Test
+    void theEmailPromptAloneLeavesItsFormUnboundSinceItsAnswerRedirectsToTheProviderTheEmailFinds() {
+        // a browser holds each redirect of a form's request to the form-action; the prompt's leads to the IdP
+        assertThat(api.get(authorize(""), null).header("Content-Security-Policy")).doesNotContain("form-action");
+        assertThat(api.get("/sso/" + org + "/okta/logout", null).header("Content-Security-Policy"))
+                .contains("form-action 'self'");
+    }
+
+    @Test
     void thePostBindingPageMayRunOnlyGatehousesScriptAndPostOnlyToTheIdp() {
         Reply login = api.get("/sso/" + org + "/okta/login", null);
         assertThat(login.status()).isEqualTo(200);
