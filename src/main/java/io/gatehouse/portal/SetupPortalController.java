@@ -91,7 +91,7 @@ class SetupPortalController {
      * be sent on a redirect of that same navigation, but is on the page's next one. No Referer carries the
      * secret anywhere.
      */
-    @GetMapping("/setup/{secret:gsl_[A-Za-z0-9_-]{1,190}}")
+    @GetMapping("/setup/{secret}")
     ResponseEntity<String> open(@PathVariable String secret) {
         Instant now = clock.instant();
         return switch (links.resolve(secret, now)) {
