@@ -47,8 +47,23 @@ public final class Messages {
         if (language == Language.EN) {
             return englishTitle;
         }
-        String translated = source.getMessage("reason." + code, null, null, language.locale());
-        return translated == null || translated.isBlank() ? englishTitle : translated;
+        return translated("reason." + code, englishTitle);
+    }
+
+    /**
+     * A refusal's hint (what the admin can look at or change) in this language: the catalog's own
+     * (English) hint, or its translation from the {@code reasons} bundle, keyed by the reason code.
+     */
+    public String hint(String code, String englishHint) {
+        if (language == Language.EN) {
+            return englishHint;
+        }
+        return translated("hint." + code, englishHint);
+    }
+
+    private String translated(String key, String english) {
+        String translated = source.getMessage(key, null, null, language.locale());
+        return translated == null || translated.isBlank() ? english : translated;
     }
 
     /** A day as people of this language write it: "3 March 2026", "3. März 2026" (UTC). */

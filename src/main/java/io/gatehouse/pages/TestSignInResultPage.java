@@ -25,16 +25,33 @@ public record TestSignInResultPage(OrgId orgId, String provider, String testId, 
         interpreted = List.copyOf(interpreted);
     }
 
-    /** Why the test failed: the reason code with its catalog title, hint and this case's detail. */
-    public record Failure(String code, String englishTitle, String hint, String detail) {
+    /**
+     * Why the test failed: the reason code with its catalog title and hint (English; the template words them in
+     * the page's language) and this case's detail.
+     */
+    public record Failure(String code, String englishTitle, String englishHint, String detail) {
     }
 
     /** A warning: its stable code and what it says, from the bundles ({@code warning.*} of {@code fixes}). */
     public record Warning(String code, Text text) {
     }
 
-    /** One line: a name (attribute, claim, profile field or warning code) and its value. */
-    public record Row(String name, String value) {
+    /**
+     * One line: a name (attribute, claim or profile field) and its value, shown as it is, or, where Gatehouse
+     * itself says something about it, worded by the bundles in the page's language.
+     *
+     * @param value  the value as sent or as applications would receive it; empty for a worded row
+     * @param worded Gatehouse's own words for the value, instead of {@code value}
+     */
+    public record Row(String name, String value, Optional<Text> worded) {
+        public Row(String name, String value) {
+            this(name, value, Optional.empty());
+        }
+
+        /** A row whose value Gatehouse words itself (e.g. "new user"). */
+        public static Row worded(String name, Text text) {
+            return new Row(name, "", Optional.of(text));
+        }
     }
 
     public boolean succeeded() {

@@ -209,7 +209,7 @@ public sealed interface PortalPage extends Page {
      *
      * @param status   the last test's status ({@code pending}, {@code succeeded}, {@code failed}), if any
      * @param current  whether the last test ran against the provider's current configuration
-     * @param failure  the reason's code, title (English; translated by the template), hint and this case's detail
+     * @param failure  the reason's code, title and hint (English; translated by the template) and this case's detail
      */
     record Test(Context context, Optional<String> status, Optional<java.time.Instant> finishedAt, boolean current,
                 Optional<TestFailure> failure, List<io.gatehouse.pages.TestSignInResultPage.Warning> warnings,
@@ -256,7 +256,7 @@ public sealed interface PortalPage extends Page {
     }
 
     /** Why a test sign-in failed. */
-    record TestFailure(String code, String englishTitle, String hint, String detail) {
+    record TestFailure(String code, String englishTitle, String englishHint, String detail) {
     }
 
     /** Turning the connection on, once a test proved its configuration. */

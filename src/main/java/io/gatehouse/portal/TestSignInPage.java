@@ -86,7 +86,8 @@ class TestSignInPage {
         i.role().ifPresent(v -> rows.add(new Row("role", v)));
         i.team().ifPresent(v -> rows.add(new Row("team", v)));
         i.custom().forEach((k, v) -> rows.add(new Row("custom." + k, v)));
-        rows.add(new Row("user", i.knownUserId().map(id -> "existing user " + id).orElse("new user")));
+        rows.add(Row.worded("user", i.knownUserId().map(id -> Text.of("testresult.user.existing", id))
+                .orElse(Text.of("testresult.user.new"))));
         return rows;
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.signin.RejectReason;
+import io.gatehouse.signin.SignInAttempts;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -14,13 +15,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * English and German are complete (the pages' messages, the setup portal's guides and fixes): the same keys,
- * no empty text, the same placeholders, every refusal titled, and no bundle's key shadowed by another's.
+ * no empty text, the same placeholders, every refusal titled and hinted in German, and no bundle's key
+ * shadowed by another's.
  */
 class MessageBundlesTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
@@ -87,12 +90,41 @@ class MessageBundlesTest {
     }
 
     @Test
-    void everyRefusalHasAGermanTitleAndNoOtherTitleIsThere() throws IOException {
+    void everyRefusalHasAGermanTitleAndHintAndNothingElseIsThere() throws IOException {
         Properties reasons = load("reasons_de.properties");
-        Set<String> expected = Arrays.stream(RejectReason.values()).map(r -> "reason." + r.code())
+        Set<String> expected = Arrays.stream(RejectReason.values())
+                .flatMap(r -> Stream.of("reason." + r.code(), "hint." + r.code()))
                 .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(expected).hasSize(2 * RejectReason.values().length);
         assertThat(new TreeSet<>(reasons.stringPropertyNames())).isEqualTo(expected);
         assertThat(reasons.stringPropertyNames()).allSatisfy(k -> assertThat(reasons.getProperty(k)).as(k).isNotBlank());
+    }
+
+    @Test
+    void eachGermanHintKeepsTheNumbersOfTheCatalogsHint() throws IOException {
+        // the catalog computes some numbers (the minutes a sign-in may take): a German hint that kept an old
+        // number, or lost a spec section, would tell the admin something else than the English one
+        Properties reasons = load("reasons_de.properties");
+        Pattern number = Pattern.compile("\\d+");
+        for (RejectReason r : RejectReason.values()) {
+            String german = reasons.getProperty("hint." + r.code());
+            Matcher m = number.matcher(r.hint());
+            while (m.find()) {
+                assertThat(german).as(r.code()).containsPattern("(?<!\\d)" + m.group() + "(?!\\d)");
+            }
+            assertThat(german).as(r.code()).isNotEqualTo(r.hint());
+        }
+    }
+
+    @Test
+    void aGermanPageWordsARefusalsHintInGermanAnEnglishPageInTheCatalogsWords() {
+        RejectReason reason = RejectReason.SAML_AUDIENCE_MISMATCH;
+        Messages en = new Messages(new PageConfiguration().messageSource(), Language.EN);
+        Messages de = new Messages(new PageConfiguration().messageSource(), Language.DE);
+        assertThat(en.hint(reason.code(), reason.hint())).isEqualTo(reason.hint());
+        assertThat(de.hint(reason.code(), reason.hint())).startsWith("Die beim Identitätsanbieter eingetragene Audience");
+        assertThat(de.hint(RejectReason.SIGNIN_TEST_EXPIRED.code(), RejectReason.SIGNIN_TEST_EXPIRED.hint()))
+                .contains("innerhalb von " + SignInAttempts.LIFETIME.toMinutes() + " Minuten");
     }
 
     @Test

@@ -121,6 +121,7 @@ abstract class TestSignInTests extends ApiTest {
                 .nameId(email, TestSamlResponses.EMAIL_FORMAT).base64(), opened.relayState());
         assertThat(page.status()).as(page.text()).isEqualTo(200);
         assertThat(page.text()).contains("Test sign-in succeeded", email, "Engineering");
+        assertThat(Jsoup.parse(page.text()).selectFirst("tr[data-field=user] td").text()).isEqualTo("New user");
         assertThat(page.header("Set-Cookie")).isNull();
         assertThat(page.header("Location")).isNull();
 
@@ -250,16 +251,49 @@ abstract class TestSignInTests extends ApiTest {
         assertThat(html.selectFirst("li[data-code=name_id_transient]").text())
                 .isEqualTo(de.getProperty("warning.name_id_transient"));
         assertThat(page.text()).doesNotContain("ahead of", "NameID is transient");
+        // Gatehouse's own word on the user, too
+        assertThat(html.selectFirst("tr[data-field=user] td").text())
+                .isEqualTo(bundle("messages_de").getProperty("testresult.user.new"));
 
         // the API keeps its English sentence: the English bundle's words with the same value
         Properties en = fixes("en");
         assertThat(english).isEqualTo(en.getProperty("warning.clock_offset.ahead").replace("{0}", seconds.group(1)));
     }
 
+    @Test
+    void aGermanResultPageWordsTheRefusalAndItsHintInGermanWhileTheApiKeepsEnglish() throws IOException {
+        JsonNode idp = samlProvider("okta", ", \"status\": \"draft\"", "{}");
+        TestSignInBrowser.Opened opened = browser.startSaml(key, org, "okta");
+        Reply page = browser.postAcs(org, "okta", browser.response(OTHER, opened, idp).base64(), opened.relayState(),
+                "Accept-Language", "de-DE,de;q=0.9");
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+        RejectReason reason = RejectReason.SAML_CERTIFICATE_UNTRUSTED;
+        Properties reasons = bundle("reasons_de");
+        Document html = Jsoup.parse(page.text());
+        assertThat(html.selectFirst("html").attr("lang")).isEqualTo("de");
+        assertThat(html.selectFirst("#reason-code").text()).isEqualTo(reason.code());
+        assertThat(html.selectFirst("#reason-hint").text()).isEqualTo(reasons.getProperty("hint." + reason.code()));
+        assertThat(page.text()).contains(reasons.getProperty("reason." + reason.code()))
+                .doesNotContain(reason.hint(), reason.title());
+
+        // the twin in English: the catalog's own words
+        TestSignInBrowser.Opened english = browser.startSaml(key, org, "okta");
+        Document englishHtml = Jsoup.parse(browser.postAcs(org, "okta", browser.response(OTHER, english, idp).base64(),
+                english.relayState(), "Accept-Language", "en").text());
+        assertThat(englishHtml.selectFirst("#reason-hint").text()).isEqualTo(reason.hint());
+
+        // the API keeps English
+        assertThat(browser.result(key, org, "okta", opened.testId()).get("hint").asString()).isEqualTo(reason.hint());
+    }
+
     private static Properties fixes(String language) throws IOException {
+        return bundle("fixes_" + language);
+    }
+
+    private static Properties bundle(String name) throws IOException {
         Properties p = new Properties();
-        try (Reader in = new InputStreamReader(TestSignInTests.class.getResourceAsStream("/fixes_" + language
-                + ".properties"), StandardCharsets.UTF_8)) {
+        try (Reader in = new InputStreamReader(TestSignInTests.class.getResourceAsStream("/" + name + ".properties"),
+                StandardCharsets.UTF_8)) {
             p.load(in);
         }
         return p;
