@@ -15,8 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -88,5 +91,66 @@ class SetupPortalBrowserTest extends ApiTest {
             chromium.close();
             mail.stop(0);
         }
+    }
+
+    /**
+     * The portal with the keyboard alone: Tab reaches the start, arrow keys choose a product in the radio
+     * group, Enter sends the form, and the language switch is a link like any other; no page breaks the
+     * Content-Security-Policy.
+     */
+    @Test
+    void theKeyboardAloneChoosesAProductAndSwitchesToGerman() throws Exception {
+        String org = createOrg(uniqueOrgId("keys"));
+        ApiClient.Reply created = api.post("/api/orgs/" + org + "/setup-links", ADMIN, ApiClient.object());
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String url = created.json().get("url").asString();
+        DebianChromium chromium = DebianChromium.start();
+        try {
+            WebDriver browser = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            browser.get("http://127.0.0.1:" + port + "/setup/" + url.substring(url.lastIndexOf('/') + 1));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("start")));
+            tabTo(browser, "start").sendKeys(Keys.ENTER);
+            wait.until(ExpectedConditions.urlToBe("http://127.0.0.1:" + port + "/setup/product"));
+
+            WebElement first = tabTo(browser, "product-okta");
+            int keycloak = browser.findElements(By.cssSelector("input[name=product]")).stream()
+                    .map(e -> e.getDomAttribute("id")).toList().indexOf("product-keycloak");
+            for (int i = 0; i < keycloak; i++) {
+                new Actions(browser).sendKeys(Keys.ARROW_DOWN).perform();
+            }
+            assertThat(browser.findElement(By.id("product-keycloak")).isSelected()).isTrue();
+            assertThat(first.isSelected()).isFalse();
+            new Actions(browser).sendKeys(Keys.ENTER).perform();
+            wait.until(ExpectedConditions.urlToBe("http://127.0.0.1:" + port + "/setup/protocol"));
+            assertThat(browser.findElement(By.id("protocol-saml")).isSelected()).isTrue();
+
+            tabTo(browser, null, "de").sendKeys(Keys.ENTER);
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "de"));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Wie soll Keycloak mit uns sprechen?");
+            assertThat(chromium.console()).noneSatisfy(line -> assertThat(line).contains("Content Security Policy"));
+        } catch (AssertionError | RuntimeException e) {
+            chromium.screenshot("setup-portal-keyboard-failed");
+            throw e;
+        } finally {
+            chromium.close();
+        }
+    }
+
+    private static WebElement tabTo(WebDriver browser, String id) {
+        return tabTo(browser, id, null);
+    }
+
+    /** Presses Tab until the element with this id (or the link in this language) has the focus. */
+    private static WebElement tabTo(WebDriver browser, String id, String hreflang) {
+        for (int i = 0; i < 40; i++) {
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+            WebElement focused = browser.switchTo().activeElement();
+            if (id != null && id.equals(focused.getDomAttribute("id"))
+                    || hreflang != null && hreflang.equals(focused.getDomAttribute("hreflang"))) {
+                return focused;
+            }
+        }
+        throw new AssertionError("Tab never reached " + (id != null ? "#" + id : "the " + hreflang + " link"));
     }
 }
