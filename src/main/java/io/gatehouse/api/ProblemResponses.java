@@ -84,9 +84,11 @@ class ProblemResponses {
                 List.of(new FieldError(name, "invalid_value", "is missing or has the wrong type")));
     }
 
+    /** Only a multipart body gets this far unmeasured (sent without a length): the multipart limit is 2 MiB. */
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<byte[]> tooLarge(HttpServletRequest request) {
-        return dialects.entity(request, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB", List.of());
+        return dialects.entity(request, ErrorCode.PAYLOAD_TOO_LARGE, "The multipart body is larger than 2 MiB",
+                List.of());
     }
 
     @ExceptionHandler(MultipartException.class)
