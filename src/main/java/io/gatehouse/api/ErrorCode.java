@@ -28,7 +28,8 @@ public enum ErrorCode {
     NOT_IMPLEMENTED(501, "not_implemented", "The request uses a transfer coding the server does not implement"),
     HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported", "The request's HTTP version is not supported"),
     TEST_REQUIRED(409, "test_required",
-            "The identity provider needs a successful test sign-in of its current configuration first");
+            "The identity provider needs a successful test sign-in of its current configuration first"),
+    DOMAIN_NOT_VERIFIED(422, "domain_not_verified", "The domain's DNS TXT record does not prove the organization owns it");
 
     private final int status;
     private final String code;

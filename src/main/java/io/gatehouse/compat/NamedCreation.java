@@ -25,12 +25,17 @@ class NamedCreation {
     }
 
     IdentityProvider create(Caller caller, OrgId org, ObjectNode nativeBody, String name) {
+        return create(caller, org, nativeBody, name, IdentityProviders.DomainRule.PROOF_DECIDES);
+    }
+
+    IdentityProvider create(Caller caller, OrgId org, ObjectNode nativeBody, String name,
+                            IdentityProviders.DomainRule domainRule) {
         String base = aliasFrom(name);
         for (int attempt = 1; ; attempt++) {
             String alias = attempt == 1 ? base : base + "-" + attempt;
             nativeBody.put("alias", alias);
             try {
-                return registry.create(caller, org, nativeBody);
+                return registry.create(caller, org, nativeBody, domainRule);
             } catch (ProblemException e) {
                 if (e.errorCode() != ErrorCode.ALIAS_TAKEN || attempt == ATTEMPTS) {
                     throw e;

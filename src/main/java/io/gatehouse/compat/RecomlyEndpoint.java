@@ -5,6 +5,7 @@ import io.gatehouse.api.FieldError;
 import io.gatehouse.api.ProblemException;
 import io.gatehouse.api.RequestBodies;
 import io.gatehouse.idp.IdentityProvider;
+import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.IdentityProviderJson;
 import io.gatehouse.idp.OidcSettings;
 import io.gatehouse.idp.SamlSettings;
@@ -111,7 +112,9 @@ class RecomlyEndpoint {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        IdentityProvider idp = creation.create(caller, org, body, name.orElseThrow());
+        // Recomly documents 409 for a domain "already in use by another provider": a pending claim counts
+        IdentityProvider idp = creation.create(caller, org, body, name.orElseThrow(),
+                IdentityProviders.DomainRule.ANY_CLAIM);
         return ResponseEntity.status(201).header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
                 .body(JSON.writeValueAsBytes(response(idp)));
     }

@@ -30,7 +30,8 @@ public record GatehouseProperties(
         int discoveryMissLimit,
         int discoveryHitLimit,
         Duration discoveryLookupWindow,
-        String dnsServers) {
+        String dnsServers,
+        String domainVerification) {
 
     public GatehouseProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
@@ -44,6 +45,19 @@ public record GatehouseProperties(
         discoveryHitLimit = discoveryHitLimit <= 0 ? 600 : discoveryHitLimit;
         discoveryLookupWindow = positiveOr(discoveryLookupWindow, Duration.ofMinutes(1));
         dnsServers = dnsServers == null ? "" : dnsServers.strip();
+        domainVerification = domainVerification == null || domainVerification.isBlank() ? "on"
+                : domainVerification.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!domainVerification.equals("on") && !domainVerification.equals("off")) {
+            throw new IllegalArgumentException("GATEHOUSE_DOMAIN_VERIFICATION is on or off, not " + domainVerification);
+        }
+    }
+
+    /**
+     * Whether an org must prove a domain by DNS before it is its own ({@code GATEHOUSE_DOMAIN_VERIFICATION},
+     * {@code on} by default); {@code off} (single-tenant installs) makes every new domain verified on claim.
+     */
+    public boolean domainVerificationRequired() {
+        return domainVerification.equals("on");
     }
 
     private static Duration positiveOr(Duration value, Duration fallback) {
@@ -159,7 +173,8 @@ public record GatehouseProperties(
         // never print the admin key, the master key or the database password
         return "GatehouseProperties[baseUrl=" + baseUrl + ", dataDir=" + dataDir + ", embeddedDb="
                 + usesEmbeddedDatabase() + ", allowPrivateNetworkFetch=" + allowPrivateNetworkFetch + ", demo=" + demo
-                + ", trustedProxies=" + trustedProxies + ", " + rateLimits() + ", dnsServers=" + dnsServers + "]";
+                + ", trustedProxies=" + trustedProxies + ", " + rateLimits() + ", dnsServers=" + dnsServers
+                + ", domainVerification=" + domainVerification + "]";
     }
 
     private static String stripTrailingSlash(String url) {

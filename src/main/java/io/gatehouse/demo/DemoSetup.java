@@ -12,6 +12,7 @@ import io.gatehouse.crypto.KeyAlgorithm;
 import io.gatehouse.crypto.KeyAndCertificate;
 import io.gatehouse.crypto.RandomTokens;
 import io.gatehouse.crypto.SelfSignedCertificates;
+import io.gatehouse.domains.DomainOwnership;
 import io.gatehouse.idp.IdentityProviders;
 import io.gatehouse.idp.IdpAlias;
 import io.gatehouse.issuer.Applications;
@@ -50,10 +51,12 @@ class DemoSetup {
     private final IdentityProviders registry;
     private final Applications applications;
     private final Clock clock;
+    private final DomainOwnership ownership;
     private volatile State state;
 
     DemoSetup(GatehouseProperties properties, Orgs orgs, IdentityProviders registry, Applications applications,
-              Clock clock) {
+              Clock clock, DomainOwnership ownership) {
+        this.ownership = ownership;
         this.properties = properties;
         this.orgs = orgs;
         this.registry = registry;
@@ -104,6 +107,11 @@ class DemoSetup {
         String base = properties.baseUrl();
         replace(admin, SAML_ALIAS, samlIdp(base, samlKey));
         replace(admin, OIDC_ALIAS, oidcIdp(base, s.oidcClientSecret()));
+        // the demo's domains are its own (nobody publishes a TXT record for example.com): verified by hand,
+        // method manual, as the platform key would
+        for (String domain : List.of(SAML_DOMAIN, OIDC_DOMAIN)) {
+            ownership.verify(admin, ORG, domain, new DomainOwnership.Proof.Manual(), Optional.empty());
+        }
         applications.delete(APP_CLIENT_ID);
         applications.register(APP_CLIENT_ID, "Demo application", List.of(base + "/demo/callback"),
                 Optional.of(List.of(ORG)), Optional.of(s.appSecret()), "ES256", clock.instant());

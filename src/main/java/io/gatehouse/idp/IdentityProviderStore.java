@@ -37,8 +37,12 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
     private final Cache<IdVersion, ProviderView> decoded = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(5_000).build();
 
-    IdentityProviderStore(JdbcClient jdbc, SecretBox box, LostSecrets lost) {
+    private final boolean verificationRequired;
+
+    IdentityProviderStore(JdbcClient jdbc, SecretBox box, LostSecrets lost,
+                          io.gatehouse.config.GatehouseProperties properties) {
         this.jdbc = jdbc;
+        this.verificationRequired = properties.domainVerificationRequired();
         this.box = box;
         this.sealedSecrets = new SealedColumn(jdbc, box, new SealedColumn.Spec("identity provider secrets",
                 "identity_providers", "id", "secrets_key_id", "secrets", "id", AAD_PREFIX),
@@ -58,8 +62,8 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
         }
     }
 
-    /** Who owns a domain now. */
-    record DomainOwner(String domain, OrgId org, String idpId) {
+    /** An org's claim on a domain through one of its providers, and whether it is verified. */
+    record DomainOwner(String domain, OrgId org, String idpId, boolean verified) {
     }
 
     /**
@@ -89,7 +93,7 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
                         row.certificateWatchFrom().map(Timestamp::from).orElse(null), life.revision(),
                         Timestamp.from(life.configuredAt()), activeRevision(life))
                 .update();
-        insertDomains(idp);
+        insertDomains(idp, idp.domains());
         changed(idp.org(), idp.updatedAt());
         rememberAfterCommit(idp);
     }
@@ -132,17 +136,51 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
         if (n == 0) {
             return false;
         }
-        jdbc.sql("delete from idp_domains where idp_id = ?").param(idp.id()).update();
-        insertDomains(idp);
+        syncDomains(idp);
         changed(idp.org(), idp.updatedAt());
         rememberAfterCommit(idp);
         return true;
     }
 
-    private void insertDomains(IdentityProvider idp) {
-        for (EmailDomain d : idp.domains()) {
-            jdbc.sql("insert into idp_domains (domain, org_id, idp_id) values (?, ?, ?)")
-                    .params(d.value(), idp.org().value(), idp.id()).update();
+    /**
+     * Brings the provider's claims in line with its domains: a domain that stays keeps its claim as it
+     * is (a verified domain stays verified when the admin edits the display name), a domain dropped
+     * loses its claim, a new one is claimed. Tokens stay with the org either way.
+     */
+    private void syncDomains(IdentityProvider idp) {
+        List<String> kept = idp.domains().stream().map(EmailDomain::value).toList();
+        List<String> held = jdbc.sql("select domain from idp_domains where idp_id = ?").param(idp.id())
+                .query(String.class).list();
+        for (String domain : held) {
+            if (!kept.contains(domain)) {
+                jdbc.sql("delete from idp_domains where idp_id = ? and domain = ?").params(idp.id(), domain).update();
+            }
+        }
+        insertDomains(idp, idp.domains().stream().filter(d -> !held.contains(d.value())).toList());
+    }
+
+    /**
+     * New claims: pending until proven, or verified at once (method manual) where the installation
+     * turned the ownership requirement off ({@code GATEHOUSE_DOMAIN_VERIFICATION=off}), which makes the
+     * first claim the only one, as before ownership checks existed.
+     */
+    private void insertDomains(IdentityProvider idp, List<EmailDomain> domains) {
+        Timestamp at = Timestamp.from(idp.updatedAt());
+        for (EmailDomain d : domains) {
+            if (verificationRequired) {
+                jdbc.sql("insert into idp_domains (domain, org_id, idp_id, status, claimed_at, next_check_at)"
+                                + " values (?, ?, ?, 'pending', ?, ?)")
+                        .params(d.value(), idp.org().value(), idp.id(), at, at).update();
+            } else {
+                jdbc.sql("insert into idp_domains (domain, org_id, idp_id, status, method, claimed_at, verified_at,"
+                                + " verified_domain) values (?, ?, ?, 'verified', 'manual', ?, ?, ?)")
+                        .params(d.value(), idp.org().value(), idp.id(), at, at, d.value()).update();
+            }
+            // a token made once per org and domain: a provider that lists the domain again finds its record
+            jdbc.sql("insert into domain_tokens (org_id, domain, token, created_at) select ?, ?, ?, ?"
+                            + " where not exists (select 1 from domain_tokens where org_id = ? and domain = ?)")
+                    .params(idp.org().value(), d.value(), io.gatehouse.domains.DomainChallenge.newToken(), at,
+                            idp.org().value(), d.value()).update();
         }
     }
 
@@ -240,16 +278,23 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
     }
 
 
+    /** Every domain the org's providers list, verified or not (the runtime's reading, unchanged for now). */
     java.util.Set<EmailDomain> domains(OrgId org) {
         return java.util.Set.copyOf(jdbc.sql("select domain from idp_domains where org_id = ?").param(org.value())
                 .query((rs, n) -> new EmailDomain(rs.getString(1))).list());
     }
 
-    /** The claims on these domains (any order), each with whether its provider is active. */
+    /**
+     * The claims on these domains, each with whether its provider is active; of several claims on one
+     * domain, the verified one first, then the oldest. Pending claims still count here as they did before
+     * ownership checks (the routing change that ignores them comes separately): the order keeps "the first
+     * claim wins" for the runtime while several orgs may hold pending claims on one domain.
+     */
     List<DomainClaim> claims(List<String> domains) {
         String marks = String.join(", ", domains.stream().map(d -> "?").toList());
         return jdbc.sql("select d.domain, d.org_id, i.status = 'active' from idp_domains d"
-                        + " join identity_providers i on i.id = d.idp_id where d.domain in (" + marks + ")")
+                        + " join identity_providers i on i.id = d.idp_id where d.domain in (" + marks + ")"
+                        + " order by case when d.status = 'verified' then 0 else 1 end, d.claimed_at, d.org_id")
                 .params(domains)
                 .query((rs, n) -> new DomainClaim(new EmailDomain(rs.getString(1)), new OrgId(rs.getString(2)),
                         rs.getBoolean(3)))
@@ -275,10 +320,10 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
             return List.of();
         }
         String marks = String.join(", ", domains.stream().map(d -> "?").toList());
-        return jdbc.sql("select domain, org_id, idp_id from idp_domains where domain in (" + marks + ")")
+        return jdbc.sql("select domain, org_id, idp_id, status from idp_domains where domain in (" + marks + ")")
                 .params(domains.stream().map(EmailDomain::value).toList())
                 .query((rs, n) -> new DomainOwner(rs.getString("domain"), new OrgId(rs.getString("org_id")),
-                        rs.getString("idp_id")))
+                        rs.getString("idp_id"), "verified".equals(rs.getString("status"))))
                 .list();
     }
 

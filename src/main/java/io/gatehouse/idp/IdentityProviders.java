@@ -77,6 +77,19 @@ public class IdentityProviders {
      * {@code "enabled": false}: inactive); through a setup link, always a draft.
      */
     public IdentityProvider create(Caller caller, OrgId orgId, ObjectNode body) {
+        return create(caller, orgId, body, DomainRule.PROOF_DECIDES);
+    }
+
+    /** Which other claims on a new provider's domains stand in its way. */
+    public enum DomainRule {
+        /** A verified claim of another org, or another provider of the same org: pending claims elsewhere do not. */
+        PROOF_DECIDES,
+        /** Any claim at all, pending too (compatibility APIs whose seed documents "domain already in use"). */
+        ANY_CLAIM
+    }
+
+    /** {@link #create(Caller, OrgId, ObjectNode)} under the given rule for domains claimed elsewhere. */
+    public IdentityProvider create(Caller caller, OrgId orgId, ObjectNode body, DomainRule domainRule) {
         caller.require(orgId, Permission.MANAGE_IDENTITY_PROVIDERS);
         // the org and its plan are checked under lock in the transaction; this early look only spares
         // a fetch of metadata for an org that does not exist or has no SSO
@@ -101,7 +114,7 @@ public class IdentityProviders {
         Lock orgLock = creationLocks.get(orgId.value());
         orgLock.lock();
         try {
-            IdentityProvider created = tx.execute(s -> insertChecked(orgId, row, event, now));
+            IdentityProvider created = tx.execute(s -> insertChecked(orgId, row, event, now, domainRule));
             events.publishEvent(new RegistryChanged(orgId));
             return created;
         } catch (DuplicateKeyException e) {
@@ -118,7 +131,7 @@ public class IdentityProviders {
      * alias and the domains are checked. Only a refused claim reads the org to say why.
      */
     private IdentityProvider insertChecked(OrgId orgId, IdentityProviderStore.PreparedRow row,
-                                           AuditLog.PendingEvent event, Instant now) {
+                                           AuditLog.PendingEvent event, Instant now, DomainRule domainRule) {
         IdentityProvider idp = row.idp();
         // a refused claim reads the org under its lock to say why
         Optional<Org> refused = orgs.claimIdentityProviderPlace(orgId) ? Optional.empty()
@@ -132,7 +145,7 @@ public class IdentityProviders {
             throw new ProblemException(ErrorCode.QUOTA_EXCEEDED, "The plan allows "
                     + refused.get().maxIdentityProviders() + " identity providers and all are in use");
         }
-        requireDomainsFree(idp, conflicts.domainOwners());
+        requireDomainsFree(idp, conflicts.domainOwners(), domainRule);
         store.insert(row);
         if (idp.settings() instanceof SamlSettings) {
             spKeys.assignFromPool(idp.id(), now);
@@ -222,7 +235,7 @@ public class IdentityProviders {
     }
 
     private IdentityProvider updateChecked(Caller caller, OrgId orgId, IdentityProvider current, IdentityProvider idp) {
-        requireDomainsFree(idp, store.owners(idp.domains()));
+        requireDomainsFree(idp, store.owners(idp.domains()), DomainRule.PROOF_DECIDES);
         if (!store.update(idp, current.version())) {
             throw new ProblemException(ErrorCode.CONFLICT,
                     "The identity provider changed while this request was processed; read it and try again");
@@ -293,6 +306,37 @@ public class IdentityProviders {
                     current.alias().value(), certificateChanges(current.settings(), settings));
             return idp;
         });
+    }
+
+    /**
+     * Takes {@code domain} off the org's provider {@code idpId} because another org proved it (its claim
+     * here was pending and stale): a new configuration revision, audited as
+     * {@code identity_provider.domain_released} in this org without naming the other. Runs in the
+     * caller's transaction; the caller publishes {@link RegistryChanged} once it commits. 409 when the
+     * provider changed meanwhile.
+     */
+    public IdentityProvider releaseDomain(OrgId org, String idpId, EmailDomain domain, Instant now) {
+        IdentityProvider current = store.findById(idpId).filter(idp -> idp.org().equals(org))
+                .orElseThrow(() -> new ProblemException(ErrorCode.CONFLICT,
+                        "The identity provider holding the domain changed meanwhile; try again"));
+        List<EmailDomain> kept = current.domains().stream().filter(d -> !d.equals(domain)).toList();
+        IdentityProvider idp = new IdentityProvider(current.id(), current.org(), current.alias(),
+                current.displayName(), current.lifecycle().reconfigured(current.status(), now),
+                current.knownProvider(), kept, current.settings(), current.mappers(), current.provisioning(),
+                current.errorUrl(), current.logoutRedirectUrl(), current.secrets(), current.createdAt(), now,
+                current.version() + 1);
+        if (!store.update(idp, current.version())) {
+            throw new ProblemException(ErrorCode.CONFLICT,
+                    "The identity provider holding the domain changed meanwhile; try again");
+        }
+        ObjectNode details = IdentityProviderJson.JSON.createObjectNode();
+        details.put("domain", domain.value());
+        details.put("reason", "another organization proved ownership of the domain by DNS while this claim was"
+                + " pending and unproven for more than 14 days");
+        details.put("configuration_revision", idp.lifecycle().revision());
+        audit.configurationChanged(org, "identity_provider.domain_released", "system:domain-ownership",
+                idp.alias().value(), details);
+        return idp;
     }
 
     /**
@@ -608,13 +652,24 @@ public class IdentityProviders {
         };
     }
 
-    private static void requireDomainsFree(IdentityProvider idp, List<IdentityProviderStore.DomainOwner> owners) {
+    /**
+     * 409 {@code domain_taken} for a domain another org holds verified, or that another provider of the
+     * same org lists. Another org's pending claim does not stand in the way (unless {@code rule} says
+     * any claim does): several orgs may claim a domain, and the one that proves it by DNS gets it.
+     */
+    private static void requireDomainsFree(IdentityProvider idp, List<IdentityProviderStore.DomainOwner> owners,
+                                           DomainRule rule) {
         List<FieldError> errors = new ArrayList<>();
         for (IdentityProviderStore.DomainOwner owner : owners) {
-            if (!owner.idpId().equals(idp.id())) {
+            if (owner.idpId().equals(idp.id())) {
+                continue;
+            }
+            boolean sameOrg = owner.org().equals(idp.org());
+            if (sameOrg || owner.verified() || rule == DomainRule.ANY_CLAIM) {
                 int index = idp.domains().indexOf(new EmailDomain(owner.domain()));
-                errors.add(new FieldError("domains[" + index + "]", "domain_taken",
-                        owner.domain() + " is already claimed by another identity provider"));
+                errors.add(new FieldError("domains[" + index + "]", "domain_taken", owner.domain()
+                        + (sameOrg ? " is already listed by another identity provider of this organization"
+                        : " is already claimed by another identity provider")));
             }
         }
         if (!errors.isEmpty()) {

@@ -145,8 +145,14 @@ public class DomainRouter implements AutoCloseable {
                 .query((rs, n) -> new Route(new OrgId(rs.getString(1)), IdpAlias.parse(rs.getString(2)).orElseThrow(),
                         rs.getString(3)))
                 .list().forEach(r -> byOrg.computeIfAbsent(r.org(), k -> new ArrayList<>()).add(r));
+        // Routing still follows pending claims as it did before ownership checks (the switch to verified
+        // claims only comes separately). Since several orgs may now hold pending claims on one domain, only
+        // the first claim routes: the verified one, else the oldest, as when the first claim was the only one.
         jdbc.sql("select d.domain, i.org_id, i.alias, i.display_name from idp_domains d"
                         + " join identity_providers i on i.id = d.idp_id where i.status = 'active'"
+                        + " and not exists (select 1 from idp_domains o where o.domain = d.domain"
+                        + " and o.org_id <> d.org_id and (o.status = 'verified' and d.status <> 'verified'"
+                        + " or o.status = d.status and o.claimed_at < d.claimed_at))"
                         + orgFilter.replace("i.org_id", "d.org_id"))
                 .params(params.toArray())
                 .query((rs, n) -> {

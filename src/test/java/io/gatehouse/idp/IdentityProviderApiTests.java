@@ -99,20 +99,29 @@ abstract class IdentityProviderApiTests extends ApiTest {
         assertThat(second.header("Content-Type")).startsWith("application/problem+json");
     }
 
+    /**
+     * A domain is listed by one provider of an org; another org may claim it too while it is pending
+     * (proof by DNS decides, see DomainOwnershipTests, which also holds a verified domain to its org).
+     */
     @Test
-    void aDomainBelongsToOneProviderAcrossAllOrgs() {
+    void aDomainIsListedOncePerOrgAndPendingClaimsDoNotBlockOtherOrgs() {
         ObjectNode first = oidc("first");
         String domain = first.get("domains").get(0).asString();
         assertThat(api.post(base(), key, first).status()).isEqualTo(201);
 
-        String otherOrg = createOrg(uniqueOrgId("other"));
-        ObjectNode second = oidc("second");
-        ((tools.jackson.databind.node.ArrayNode) second.get("domains")).removeAll().add(domain.toUpperCase());
-        Reply r = api.post("/api/orgs/" + otherOrg + "/identity-providers", ADMIN, second);
+        ObjectNode again = oidc("again");
+        ((tools.jackson.databind.node.ArrayNode) again.get("domains")).removeAll().add(domain.toUpperCase());
+        Reply r = api.post(base(), key, again);
         assertThat(r.status()).as(r.text()).isEqualTo(409);
         assertThat(r.json().get("code").asString()).isEqualTo("domain_taken");
         assertThat(r.errorCodes()).containsExactly("domains[0]:domain_taken");
-        assertThat(countIdps(otherOrg)).isZero();
+
+        String otherOrg = createOrg(uniqueOrgId("other"));
+        ObjectNode second = oidc("second");
+        ((tools.jackson.databind.node.ArrayNode) second.get("domains")).removeAll().add(domain.toUpperCase());
+        Reply pendingElsewhere = api.post("/api/orgs/" + otherOrg + "/identity-providers", ADMIN, second);
+        assertThat(pendingElsewhere.status()).as(pendingElsewhere.text()).isEqualTo(201);
+        assertThat(countIdps(otherOrg)).isEqualTo(1);
     }
 
     @Test
@@ -136,17 +145,16 @@ abstract class IdentityProviderApiTests extends ApiTest {
     }
 
     @Test
-    void concurrentClaimsOfOneDomainLeaveExactlyOneWinner() throws Exception {
+    void concurrentClaimsOfOneDomainInOneOrgLeaveExactlyOneWinner() throws Exception {
+        // another org's pending claim does not block (DomainOwnershipTests races verifications across orgs);
+        // within one org a domain is listed by one provider, even when six are created at once
         String domain = uniqueDomain();
-        List<String> orgs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            orgs.add(createOrg(uniqueOrgId("race")));
-        }
+        String racing = createOrg(uniqueOrgId("race"));
         List<Callable<Integer>> claims = new ArrayList<>();
-        for (String o : orgs) {
-            ObjectNode body = oidc("race");
+        for (int i = 0; i < 6; i++) {
+            ObjectNode body = oidc("race-" + i);
             ((tools.jackson.databind.node.ArrayNode) body.get("domains")).removeAll().add(domain);
-            claims.add(() -> api.post("/api/orgs/" + o + "/identity-providers", ADMIN, body).status());
+            claims.add(() -> api.post("/api/orgs/" + racing + "/identity-providers", ADMIN, body).status());
         }
         ExecutorService pool = Executors.newFixedThreadPool(6);
         List<Integer> statuses = new ArrayList<>();
@@ -156,8 +164,9 @@ abstract class IdentityProviderApiTests extends ApiTest {
         pool.shutdown();
         assertThat(statuses).containsOnly(201, 409);
         assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
-        Reply owners = api.get("/api/orgs/" + orgs.getFirst() + "/identity-providers?domain=" + domain, ADMIN);
+        Reply owners = api.get("/api/orgs/" + racing + "/identity-providers?domain=" + domain, ADMIN);
         assertThat(owners.status()).isEqualTo(200);
+        assertThat(owners.json().get("items").size()).isEqualTo(1);
     }
 
     @Test

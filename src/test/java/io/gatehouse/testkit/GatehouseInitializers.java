@@ -40,7 +40,9 @@ public final class GatehouseInitializers {
                 "gatehouse.api-key-failure-limit=1000000",
                 "gatehouse.discovery-miss-limit=1000000",
                 "gatehouse.discovery-hit-limit=1000000",
-                "server.address=127.0.0.1");
+                "server.address=127.0.0.1",
+                // domain-ownership lookups ask the tests' own DNS server, never the machine's resolvers
+                "gatehouse.dns-servers=127.0.0.1:" + TestDnsServer.shared().address().getPort());
     }
 
     /**

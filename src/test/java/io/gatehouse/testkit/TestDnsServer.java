@@ -62,6 +62,23 @@ public final class TestDnsServer implements AutoCloseable {
         }
     }
 
+    private static volatile TestDnsServer shared;
+
+    /**
+     * The one server every test application's {@code GATEHOUSE_DNS_SERVERS} names (see
+     * {@link GatehouseInitializers}); tests set names under their own unique domains on it.
+     */
+    public static TestDnsServer shared() {
+        if (shared == null) {
+            synchronized (TestDnsServer.class) {
+                if (shared == null) {
+                    shared = new TestDnsServer();
+                }
+            }
+        }
+        return shared;
+    }
+
     public TestDnsServer() {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         DatagramSocket u = null;
