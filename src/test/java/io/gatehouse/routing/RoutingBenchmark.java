@@ -19,6 +19,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * parent, unknown domains) timed one by one. Run by {@code bench/routing.sh}.
  */
 public final class RoutingBenchmark {
+    /** A domain as it routes: its claim verified (V20). */
+    private static final String VERIFIED_DOMAIN = "insert into idp_domains (domain, org_id, idp_id, status, method,"
+            + " claimed_at, verified_at, verified_domain) values (?, ?, ?, 'verified', 'manual', current_timestamp,"
+            + " current_timestamp, ?)";
+
     private RoutingBenchmark() {
     }
 
@@ -37,9 +42,9 @@ public final class RoutingBenchmark {
             try (PreparedStatement org = c.prepareStatement("insert into orgs (id, name, sso_enabled, max_identity_providers,"
                     + " created_at, updated_at) values (?, ?, true, 10, ?, ?)");
                  PreparedStatement idp = c.prepareStatement("insert into identity_providers (id, org_id, alias, protocol,"
-                         + " display_name, enabled, config, version, created_at, updated_at)"
-                         + " values (?, ?, 'sso', 'saml', 'SSO', true, '{}', 1, ?, ?)");
-                 PreparedStatement domain = c.prepareStatement("insert into idp_domains (domain, org_id, idp_id) values (?, ?, ?)")) {
+                         + " display_name, status, config, version, created_at, updated_at, configured_at)"
+                         + " values (?, ?, 'sso', 'saml', 'SSO', 'active', '{}', 1, ?, ?, ?)");
+                 PreparedStatement domain = c.prepareStatement(VERIFIED_DOMAIN)) {
                 for (int i = 0; i < orgs; i++) {
                     String id = "org-" + i;
                     org.setString(1, id);
@@ -54,11 +59,13 @@ public final class RoutingBenchmark {
                     Timestamp saved = new Timestamp(now.getTime() - (orgs - i) * 1000L);
                     idp.setTimestamp(3, saved);
                     idp.setTimestamp(4, saved);
+                    idp.setTimestamp(5, saved);
                     idp.addBatch();
                     for (String d : new String[] {"company" + i + ".com", "company" + i + ".co.uk"}) {
                         domain.setString(1, d);
                         domain.setString(2, id);
                         domain.setString(3, idpId);
+                        domain.setString(4, d);
                         domain.addBatch();
                     }
                     if (i % 5000 == 4999) {
@@ -82,8 +89,13 @@ public final class RoutingBenchmark {
         try (Connection c = ds.getConnection()) {
             c.createStatement().executeUpdate("update identity_providers set version = version + 1, updated_at = now()"
                     + " where org_id = 'org-777'");
-            c.createStatement().executeUpdate("insert into idp_domains (domain, org_id, idp_id) values"
-                    + " ('new777.com', 'org-777', '00000000-0000-0000-0000-000000000777')");
+            try (PreparedStatement domain = c.prepareStatement(VERIFIED_DOMAIN)) {
+                domain.setString(1, "new777.com");
+                domain.setString(2, "org-777");
+                domain.setString(3, "00000000-0000-0000-0000-000000000777");
+                domain.setString(4, "new777.com");
+                domain.executeUpdate();
+            }
             c.createStatement().executeUpdate("insert into registry_changes (org_id, changed_at) values ('org-777', now())");
         }
         long u0 = System.nanoTime();
