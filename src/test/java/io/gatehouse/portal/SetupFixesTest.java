@@ -58,6 +58,8 @@ class SetupFixesTest extends ApiTest {
     private static final Set<String> KEYS_USED = new HashSet<>();
     @Autowired
     IdentityProviders registry;
+    @Autowired
+    io.gatehouse.domains.DomainOwnership domains;
     private HttpServer server;
     private String org;
 
@@ -281,6 +283,9 @@ class SetupFixesTest extends ApiTest {
         OrgId other = new OrgId(createOrg(uniqueOrgId("holder")));
         registry.create(CALLER, other, samlWith("corp", List.of(claimed),
                 file(TestIdpMetadata.okta(ENTITY, VALID.certificate()))));
+        // only a verified claim keeps other orgs off a domain
+        domains.verify(CALLER, other, claimed, new io.gatehouse.domains.DomainOwnership.Proof.Manual(),
+                java.util.Optional.empty());
         ProblemException e = refusal(samlWith("okta", List.of(claimed),
                 file(TestIdpMetadata.okta(ENTITY, VALID.certificate()))));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.DOMAIN_TAKEN);

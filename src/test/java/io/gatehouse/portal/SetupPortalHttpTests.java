@@ -457,13 +457,17 @@ abstract class SetupPortalHttpTests extends ApiTest {
         }
         assertThat(countIdps(org)).isZero();
 
-        // a domain another org holds: named next to the domains, the provider's domains as they were
+        // a domain another org holds verified: named next to the domains, the provider's domains as they were
         String held = uniqueDomain();
         String other = createOrg(uniqueOrgId("holder"));
         Reply holder = api.post("/api/orgs/" + other + "/identity-providers", ADMIN, ApiClient.parse("""
                 {"alias": "corp", "display_name": "Corp", "protocol": "saml", "domains": ["%s"],
                  "saml": {"metadata_xml": %s}}""".formatted(held, ApiClient.JSON.writeValueAsString(okta()))));
         assertThat(holder.status()).as(holder.text()).isEqualTo(201);
+        // only a verified claim keeps other orgs off a domain
+        Reply verified = api.post("/api/orgs/" + other + "/domains/" + held + "/verify", ADMIN,
+                ApiClient.parse("{\"method\": \"manual\"}"));
+        assertThat(verified.status()).as(verified.text()).isEqualTo(200);
         portal.choose("custom_saml", null);
         portal.connectSaml("Acme", okta());
         String mine = uniqueDomain();
