@@ -1,8 +1,6 @@
 package io.gatehouse.domains;
 
-import io.gatehouse.crypto.RandomTokens;
 import java.net.IDN;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -45,9 +43,9 @@ public record DomainChallenge(String name, String value) {
         return new DomainChallenge(LABEL + ascii, PREFIX + token);
     }
 
-    /** A new token: 128 random bits as 32 lower-case hex digits (safe in DNS text, URLs and case-folding UIs). */
+    /** A new token (see {@link io.gatehouse.idp.DomainToken}). */
     public static String newToken() {
-        return HexFormat.of().formatHex(RandomTokens.bytes(16));
+        return io.gatehouse.idp.DomainToken.generate();
     }
 
     /**

@@ -179,7 +179,7 @@ class IdentityProviderStore implements SealedStore.InOneColumn {
             // a token made once per org and domain: a provider that lists the domain again finds its record
             jdbc.sql("insert into domain_tokens (org_id, domain, token, created_at) select ?, ?, ?, ?"
                             + " where not exists (select 1 from domain_tokens where org_id = ? and domain = ?)")
-                    .params(idp.org().value(), d.value(), io.gatehouse.domains.DomainChallenge.newToken(), at,
+                    .params(idp.org().value(), d.value(), DomainToken.generate(), at,
                             idp.org().value(), d.value()).update();
         }
     }
