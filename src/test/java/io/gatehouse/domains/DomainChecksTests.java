@@ -2,6 +2,7 @@ package io.gatehouse.domains;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.config.GatehouseProperties;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
@@ -15,11 +16,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,6 +46,12 @@ abstract class DomainChecksTests extends ApiTest {
     DomainChecks checks;
     @Autowired
     DomainClaimRows rows;
+    @Autowired
+    TxtRecordLookup lookup;
+    @Autowired
+    DomainOwnership ownership;
+    @Autowired
+    java.time.Clock clock;
     private TestDiscoveryServer discovery;
     private String org;
     private Instant t0;
@@ -336,5 +348,22 @@ abstract class DomainChecksTests extends ApiTest {
         assertThat(due).isNotEmpty();
         assertThat(rows.take(due.getFirst(), later.plus(DomainChecks.TAKEN_FOR))).isTrue();
         assertThat(rows.take(due.getFirst(), later.plus(DomainChecks.TAKEN_FOR))).isFalse();
+    }
+
+    @Test
+    void withVerificationOffTheChecksDoNothing() {
+        String domain = uniqueDomain();
+        claim("okta", t0, domain);
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("test-env",
+                Map.of("GATEHOUSE_DOMAIN_VERIFICATION", "off")));
+        GatehouseProperties off = new Binder(ConfigurationPropertySources.get(environment))
+                .bindOrCreate("gatehouse", GatehouseProperties.class);
+        try (DomainChecks idle = new DomainChecks(rows, lookup, ownership, clock, off)) {
+            assertThat(idle.runOnce(t0)).isZero();
+        }
+        assertThat(DNS.queries(challengeName(domain))).isZero();
+        assertThat(row(domain).lastCheckedAt()).isNull();
+        assertThat(row(domain).nextCheckAt()).isEqualTo(t0);
     }
 }
