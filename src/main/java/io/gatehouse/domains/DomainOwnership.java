@@ -93,7 +93,6 @@ public class DomainOwnership {
                 .orElseThrow(() -> noClaim(org, name));
         boolean subdomains = includeSubdomains.orElse(claim.includeSubdomains());
         Optional<String> found = Optional.empty();
-        String method = "manual";
         if (proof instanceof Proof.Dns) {
             // the lookup runs outside any transaction: it may take seconds
             TxtAnswer answer = lookup.lookup(claim.challenge().name());
@@ -111,11 +110,55 @@ public class DomainOwnership {
                         + " with the value " + claim.challenge().value() + " and try again");
             }
             found = Optional.of("the TXT record " + claim.challenge().name() + " holds the verification value");
-            method = "dns";
         }
-        Optional<String> result = found;
-        String how = method;
-        Instant at = now();
+        markVerified(claim, found.isPresent() ? "dns" : "manual", subdomains, found, now(), caller.actor());
+        return rows.find(org, name).orElseThrow(() -> ProblemException.notFound("Domain " + domain));
+    }
+
+    /**
+     * What a background check does with a lookup that proves the claim: the same rules as {@link #verify}
+     * (stale claims released, one verified claim per domain, the event), with the system as the actor.
+     *
+     * @throws ProblemException {@code domain_taken} when another org holds the domain, 404 when the claim is gone
+     */
+    void verifiedByCheck(DomainState claim, Instant at, String actor) {
+        markVerified(claim, "dns", claim.includeSubdomains(), Optional.of("the TXT record " + claim.challenge().name()
+                + " holds the verification value"), at, actor);
+    }
+
+    /**
+     * A verified claim whose record has been missing since {@code missingSince}: pending again, never silently
+     * (event {@code domain.verification_lost} with what the last lookup found). {@code verified_at} stays: the
+     * claim was once verified, so it is not the "never verified" kind that {@link #STALE_AFTER} releases.
+     * False when the claim was no longer verified by DNS (changed meanwhile).
+     */
+    boolean verificationLost(DomainState claim, Instant missingSince, TxtAnswer answer, Instant at, Instant next,
+                             String actor) {
+        String words = words(answer, claim.challenge());
+        boolean lost = Boolean.TRUE.equals(tx.execute(s -> {
+            if (rows.unverify(claim, at, words, next) == 0) {
+                return false;
+            }
+            ObjectNode details = JSON.createObjectNode().put("domain", claim.domain())
+                    .put("identity_provider", claim.alias()).put("missing_since", missingSince.toString())
+                    .put("result", answer.code().name().toLowerCase(java.util.Locale.ROOT)).put("found", words);
+            audit.configurationChanged(claim.org(), "domain.verification_lost", actor, claim.domain(), details);
+            return true;
+        }));
+        if (lost) {
+            events.publishEvent(new RegistryChanged(claim.org()));
+        }
+        return lost;
+    }
+
+    /**
+     * Marks the claim verified in one transaction with the release of other orgs' stale claims and the
+     * event; then tells the registry which orgs' routing changed.
+     */
+    private void markVerified(DomainState claim, String how, boolean subdomains, Optional<String> result, Instant at,
+                              String actor) {
+        OrgId org = claim.org();
+        String name = claim.domain();
         List<OrgId> released = new ArrayList<>();
         try {
             tx.executeWithoutResult(s -> {
@@ -140,9 +183,9 @@ public class DomainOwnership {
                 ObjectNode details = JSON.createObjectNode().put("domain", name).put("method", how)
                         .put("include_subdomains", subdomains).put("identity_provider", claim.alias());
                 if (!claim.verified()) {
-                    audit.configurationChanged(org, "domain.verified", caller.actor(), name, details);
+                    audit.configurationChanged(org, "domain.verified", actor, name, details);
                 } else if (subdomains != claim.includeSubdomains()) {
-                    audit.configurationChanged(org, "domain.updated", caller.actor(), name, details);
+                    audit.configurationChanged(org, "domain.updated", actor, name, details);
                 }
             });
         } catch (DataIntegrityViolationException | TransientDataAccessException e) {
@@ -152,7 +195,6 @@ public class DomainOwnership {
         }
         released.forEach(o -> events.publishEvent(new RegistryChanged(o)));
         events.publishEvent(new RegistryChanged(org));
-        return rows.find(org, name).orElseThrow(() -> ProblemException.notFound("Domain " + domain));
     }
 
     /**
@@ -172,7 +214,7 @@ public class DomainOwnership {
     }
 
     /** What the lookup found, in words for an admin (never the other records' full text beyond a few). */
-    private static String words(TxtAnswer answer, DomainChallenge challenge) {
+    static String words(TxtAnswer answer, DomainChallenge challenge) {
         return switch (answer) {
             case TxtAnswer.Found f -> {
                 boolean nearMiss = f.values().stream().anyMatch(v -> v.strip().startsWith("gatehouse-verification="));
