@@ -97,7 +97,7 @@ class DemoBrowserTest {
         WebElement form = loginForm(via);
         submit("alice", "not-the-password");
 
-        wait(ExpectedConditions.stalenessOf(form));
+        wait(DebianChromium.leftThePage(form));
         WebElement alert = visible(By.cssSelector("[role=alert]"));
         assertThat(alert.getText()).contains("wrong password");
         assertThat(browser.getCurrentUrl()).startsWith(baseUrl + "/demo/idp/" + via + "/");

@@ -104,7 +104,7 @@ class SignInPagesBrowserTest {
         String typed = "jane@" + UUID.randomUUID().toString().substring(0, 8) + ".example.org";
         email.sendKeys(typed);
         browser.findElement(By.id("continue")).click();
-        wait(ExpectedConditions.stalenessOf(email));
+        wait(DebianChromium.leftThePage(email));
 
         WebElement again = visible(By.id("email"));
         assertThat(again.getDomProperty("value")).isEqualTo(typed);
@@ -148,7 +148,7 @@ class SignInPagesBrowserTest {
         WebElement field = browser.switchTo().activeElement();
         new Actions(browser).sendKeys("kim@" + UUID.randomUUID().toString().substring(0, 8) + ".example.org")
                 .sendKeys(Keys.ENTER).perform();
-        wait(ExpectedConditions.stalenessOf(field));
+        wait(DebianChromium.leftThePage(field));
         assertThat(visible(By.id("email")).getDomAttribute("aria-invalid")).isEqualTo("true");
 
         // the language switch, with the keyboard: back from the field to "Deutsch", Enter
@@ -157,7 +157,7 @@ class SignInPagesBrowserTest {
         WebElement german = browser.switchTo().activeElement();
         assertThat(describeActive()).isEqualTo("a[lang=de]");
         new Actions(browser).sendKeys(Keys.ENTER).perform();
-        wait(ExpectedConditions.stalenessOf(german));
+        wait(DebianChromium.leftThePage(german));
         assertThat(visible(By.tagName("html")).getDomAttribute("lang")).isEqualTo("de");
         // the application's request and the typed address came along
         assertThat(browser.findElement(By.id("email")).getDomProperty("value")).startsWith("kim@");
@@ -204,7 +204,7 @@ class SignInPagesBrowserTest {
 
         WebElement signOut = browser.findElement(By.linkText(signedInText("signedin.signout")));
         signOut.click();
-        wait(ExpectedConditions.stalenessOf(table));
+        wait(DebianChromium.leftThePage(table));
         assertThat(browser.getCurrentUrl()).endsWith("/sso/demo/demo-saml/logout");
         assertThat(visible(By.tagName("h1")).getText()).isEqualTo(signedInText("signedout.title"));
         assertNoCspViolation();

@@ -456,7 +456,7 @@ class SetupPortalKeycloakBrowserTest {
         String tag = element.getTagName();
         element.click();
         if (!"label".equals(tag)) {
-            wait(ExpectedConditions.stalenessOf(element));
+            wait(DebianChromium.leftThePage(element));
         }
     }
 

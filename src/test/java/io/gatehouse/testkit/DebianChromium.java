@@ -257,4 +257,26 @@ public final class DebianChromium implements AutoCloseable {
             // a left-over profile in the temp folder is harmless
         }
     }
+
+    /**
+     * The element has left the page (the browser went on to the next one): {@code stalenessOf}, but also
+     * when ChromeDriver, asked in the middle of the navigation, answers that the node "does not belong to the
+     * document", an error it raises instead of a stale-element one while the old document is torn down.
+     */
+    public static org.openqa.selenium.support.ui.ExpectedCondition<Boolean> leftThePage(
+            org.openqa.selenium.WebElement element) {
+        return driver -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
+    }
 }
