@@ -156,7 +156,12 @@ class DomainChecks implements AutoCloseable {
             return;
         }
         // missing, or records at the name without this org's value: either way the proof is gone
-        Instant since = due.missingSince().orElse(at);
+        if (due.missingSince().isEmpty()) {
+            ownership.recordMissing(claim, answer, at, at.plus(LOST_AFTER), at.plus(DomainClaimRows.RECHECK_VERIFIED),
+                    ACTOR);
+            return;
+        }
+        Instant since = due.missingSince().get();
         if (!since.plus(LOST_AFTER).isAfter(at)) {
             ownership.verificationLost(claim, since, answer, at, at.plus(MAX_BACKOFF), ACTOR);
             return;

@@ -132,6 +132,23 @@ public class DomainOwnership {
      * claim was once verified, so it is not the "never verified" kind that {@link #STALE_AFTER} releases.
      * False when the claim was no longer verified by DNS (changed meanwhile).
      */
+    /**
+     * The first miss of a verified claim's record: noted on the claim and said in an event at once, with the
+     * day the claim returns to pending if the record stays away, so that the org hears of it a week ahead.
+     */
+    void recordMissing(DomainState claim, TxtAnswer answer, Instant at, Instant lostAt, Instant next, String actor) {
+        String words = words(answer, claim.challenge());
+        tx.executeWithoutResult(s -> {
+            rows.recheckedVerified(claim, at, words.length() <= 500 ? words : words.substring(0, 499) + "…",
+                    Optional.of(at), next);
+            ObjectNode details = JSON.createObjectNode().put("domain", claim.domain())
+                    .put("identity_provider", claim.alias()).put("pending_from", lostAt.toString())
+                    .put("result", answer.code().name().toLowerCase(java.util.Locale.ROOT)).put("found", words)
+                    .put("record", claim.challenge().name()).put("value", claim.challenge().value());
+            audit.configurationChanged(claim.org(), "domain.record_missing", actor, claim.domain(), details);
+        });
+    }
+
     boolean verificationLost(DomainState claim, Instant missingSince, TxtAnswer answer, Instant at, Instant next,
                              String actor) {
         String words = words(answer, claim.challenge());

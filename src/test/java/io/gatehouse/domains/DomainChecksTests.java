@@ -219,12 +219,19 @@ abstract class DomainChecksTests extends ApiTest {
         assertThat(first.status()).isEqualTo("verified");
         assertThat(first.missingSince()).isEqualTo(day(2));
         assertThat(first.lastResult()).contains("NXDOMAIN");
+        // said at once, a week ahead: which record, and when the domain stops routing unless it is back
+        List<JsonNode> warned = events("domain.record_missing", domain);
+        assertThat(warned).hasSize(1);
+        assertThat(warned.getFirst().at("/details/pending_from").asString()).isEqualTo(day(9).toString());
+        assertThat(warned.getFirst().at("/details/record").asString()).isEqualTo(challengeName(domain));
+        assertThat(warned.getFirst().at("/details/found").asString()).contains("NXDOMAIN");
         for (int d = 3; d <= 8; d++) {
             roundsAt(day(d));
             assertThat(row(domain).status()).as("day %s of the miss", d - 2).isEqualTo("verified");
             assertThat(row(domain).missingSince()).isEqualTo(day(2));
         }
         assertThat(events("domain.verification_lost", domain)).isEmpty();
+        assertThat(events("domain.record_missing", domain)).as("one warning per run of misses").hasSize(1);
 
         roundsAt(day(9));
         Row lost = row(domain);
