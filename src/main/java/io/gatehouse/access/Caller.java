@@ -91,9 +91,16 @@ public sealed interface Caller {
      * the link names it), never its keys or other settings.
      */
     record SetupLink(String linkId, OrgId org, Optional<String> alias) implements Caller {
+        private static final String ACTOR_PREFIX = "setup-link:";
+
         @Override
         public String actor() {
-            return "setup-link:" + linkId;
+            return ACTOR_PREFIX + linkId;
+        }
+
+        /** Whether an audited actor is a setup link's holder. */
+        public static boolean isActor(String actor) {
+            return actor.startsWith(ACTOR_PREFIX);
         }
     }
 }

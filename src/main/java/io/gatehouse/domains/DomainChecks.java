@@ -123,7 +123,7 @@ class DomainChecks implements AutoCloseable {
             found = DomainOwnership.words(answer, claim.challenge());
         }
         // no event per failed attempt (they would flood the log): the claim's last check shows what was found
-        rows.notProven(claim, at, fitted(found), at.plus(backoff(claim, due.checkAttempts() + 1, at)));
+        rows.notProven(claim, at, found, at.plus(backoff(claim, due.checkAttempts() + 1, at)));
     }
 
     /**
@@ -152,7 +152,7 @@ class DomainChecks implements AutoCloseable {
             return;
         }
         if (answer instanceof TxtAnswer.Failed) {
-            rows.recheckedVerified(claim, at, fitted(words), due.missingSince(), at.plus(AFTER_FAILED_LOOKUP));
+            rows.recheckedVerified(claim, at, words, due.missingSince(), at.plus(AFTER_FAILED_LOOKUP));
             return;
         }
         // missing, or records at the name without this org's value: either way the proof is gone
@@ -166,12 +166,7 @@ class DomainChecks implements AutoCloseable {
             ownership.verificationLost(claim, since, answer, at, at.plus(MAX_BACKOFF), ACTOR);
             return;
         }
-        rows.recheckedVerified(claim, at, fitted(words), Optional.of(since), at.plus(DomainClaimRows.RECHECK_VERIFIED));
-    }
-
-    /** What was found, cut to what the row keeps. */
-    private static String fitted(String words) {
-        return words.length() <= 500 ? words : words.substring(0, 499) + "…";
+        rows.recheckedVerified(claim, at, words, Optional.of(since), at.plus(DomainClaimRows.RECHECK_VERIFIED));
     }
 
     @Override

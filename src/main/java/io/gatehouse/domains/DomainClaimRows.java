@@ -59,7 +59,8 @@ class DomainClaimRows {
                         + " last_checked_at = coalesce(?, last_checked_at), last_result = coalesce(?, last_result)"
                         + " where org_id = ? and domain = ?")
                 .params(method, Timestamp.from(at), includeSubdomains, next,
-                        result.isPresent() ? Timestamp.from(at) : null, result.orElse(null), org.value(), domain)
+                        result.isPresent() ? Timestamp.from(at) : null, result.map(DomainClaimRows::fitted).orElse(null),
+                        org.value(), domain)
                 .update();
     }
 
@@ -110,7 +111,8 @@ class DomainClaimRows {
     void notProven(DomainState claim, Instant at, String result, Instant next) {
         jdbc.sql("update idp_domains set last_checked_at = ?, last_result = ?, check_attempts = check_attempts + 1,"
                         + " next_check_at = ? where org_id = ? and domain = ? and status = 'pending'")
-                .params(Timestamp.from(at), result, Timestamp.from(next), claim.org().value(), claim.domain()).update();
+                .params(Timestamp.from(at), fitted(result), Timestamp.from(next), claim.org().value(), claim.domain())
+                .update();
     }
 
     /**
@@ -120,7 +122,7 @@ class DomainClaimRows {
     void recheckedVerified(DomainState claim, Instant at, String result, Optional<Instant> missingSince, Instant next) {
         jdbc.sql("update idp_domains set last_checked_at = ?, last_result = ?, missing_since = ?, next_check_at = ?"
                         + " where org_id = ? and domain = ? and status = 'verified' and method = 'dns'")
-                .params(Timestamp.from(at), result, missingSince.map(Timestamp::from).orElse(null),
+                .params(Timestamp.from(at), fitted(result), missingSince.map(Timestamp::from).orElse(null),
                         Timestamp.from(next), claim.org().value(), claim.domain()).update();
     }
 
@@ -131,14 +133,15 @@ class DomainClaimRows {
         return jdbc.sql("update idp_domains set status = 'pending', method = null, verified_domain = null,"
                         + " missing_since = null, check_attempts = 0, last_checked_at = ?, last_result = ?,"
                         + " next_check_at = ? where org_id = ? and domain = ? and status = 'verified' and method = 'dns'")
-                .params(Timestamp.from(at), result, Timestamp.from(next), claim.org().value(), claim.domain()).update();
+                .params(Timestamp.from(at), fitted(result), Timestamp.from(next), claim.org().value(), claim.domain())
+                .update();
     }
 
     /** Notes a lookup that did not prove the domain. */
     void checked(OrgId org, String domain, Instant at, String result) {
         jdbc.sql("update idp_domains set last_checked_at = ?, last_result = ?, check_attempts = check_attempts + 1"
                         + " where org_id = ? and domain = ?")
-                .params(Timestamp.from(at), result, org.value(), domain).update();
+                .params(Timestamp.from(at), fitted(result), org.value(), domain).update();
     }
 
     /**
@@ -169,5 +172,10 @@ class DomainClaimRows {
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? Optional.empty() : Optional.of(t.toInstant());
+    }
+
+    /** What was found, cut to the 500 characters {@code last_result} keeps (a TXT answer may be far longer). */
+    private static String fitted(String result) {
+        return result.length() <= 500 ? result : result.substring(0, 499) + "…";
     }
 }

@@ -139,8 +139,7 @@ public class DomainOwnership {
     void recordMissing(DomainState claim, TxtAnswer answer, Instant at, Instant lostAt, Instant next, String actor) {
         String words = words(answer, claim.challenge());
         tx.executeWithoutResult(s -> {
-            rows.recheckedVerified(claim, at, words.length() <= 500 ? words : words.substring(0, 499) + "…",
-                    Optional.of(at), next);
+            rows.recheckedVerified(claim, at, words, Optional.of(at), next);
             ObjectNode details = JSON.createObjectNode().put("domain", claim.domain())
                     .put("identity_provider", claim.alias()).put("pending_from", lostAt.toString())
                     .put("result", answer.code().name().toLowerCase(java.util.Locale.ROOT)).put("found", words)

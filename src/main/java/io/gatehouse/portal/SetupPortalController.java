@@ -63,6 +63,8 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 class SetupPortalController {
     static final String SCRIPT = "/assets/setup.js";
+    private static final String REFERRER_POLICY = "Referrer-Policy";
+    private static final String NO_REFERRER = "no-referrer";
     private static final String PORTAL = SetupLinks.PORTAL_PATH;
     private static final Duration EXPIRY_WARNING = Duration.ofDays(30);
     private static final int MAX_METADATA_BYTES = 1024 * 1024;
@@ -95,15 +97,14 @@ class SetupPortalController {
     ResponseEntity<String> open(@PathVariable String secret) {
         Instant now = clock.instant();
         return switch (links.resolve(secret, now)) {
-            case SetupLinkResolution.Refused refused -> withoutReferrer(ended(refused.reason()));
+            case SetupLinkResolution.Refused refused -> withHeaders(ended(refused.reason()), REFERRER_POLICY, NO_REFERRER);
             case SetupLinkResolution.Valid valid -> {
                 PortalSessions.PortalSession session = sessions.open(valid.link(), now);
                 Progress progress = portal.progress(valid.link());
                 ResponseEntity<String> page = pages.render(HttpStatus.OK,
                         new PortalPage.Opening(context(progress, session.id(), Optional.empty())));
-                yield ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                        .header(HttpHeaders.SET_COOKIE, sessions.cookie(session, now).toString())
-                        .header("Referrer-Policy", "no-referrer").body(page.getBody());
+                yield withHeaders(page, HttpHeaders.SET_COOKIE, sessions.cookie(session, now).toString(),
+                        REFERRER_POLICY, NO_REFERRER);
             }
         };
     }
@@ -332,8 +333,7 @@ class SetupPortalController {
                     portal.progress(link), sessionId, Optional.of(SetupStep.TEST)),
                     url.getRawPath() + "?" + url.getRawQuery()));
             // the test link carries its own secret: no Referer must take it on to the identity provider
-            return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                    .header("Referrer-Policy", "no-referrer").body(page.getBody());
+            return withHeaders(page, REFERRER_POLICY, NO_REFERRER);
         });
     }
 
@@ -370,8 +370,7 @@ class SetupPortalController {
             sessions.close(sessionId);
             ResponseEntity<String> page = pages.render(HttpStatus.OK, MessagePage.of(Text.of("setup.signedout.title"),
                     Text.of("setup.signedout.text")).forOrg(link.org()).once());
-            return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                    .header(HttpHeaders.SET_COOKIE, sessions.clearedCookie().toString()).body(page.getBody());
+            return withHeaders(page, HttpHeaders.SET_COOKIE, sessions.clearedCookie().toString());
         });
     }
 
@@ -654,8 +653,12 @@ class SetupPortalController {
         return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(path)).build();
     }
 
-    private static ResponseEntity<String> withoutReferrer(ResponseEntity<String> page) {
-        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                .header("Referrer-Policy", "no-referrer").body(page.getBody());
+    /** The rendered page with more headers: {@code name, value, name, value...}. */
+    private static ResponseEntity<String> withHeaders(ResponseEntity<String> page, String... namesAndValues) {
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders());
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            answer.header(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return answer.body(page.getBody());
     }
 }

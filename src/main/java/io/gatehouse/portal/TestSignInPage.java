@@ -47,7 +47,7 @@ class TestSignInPage {
 
     /** The portal's test step, for a test its setup link started: the admin goes back there to try again or turn it on. */
     private static Optional<String> setup(TestSignIn test) {
-        return test.actor().startsWith("setup-link:") ? Optional.of(SetupStep.TEST.path()) : Optional.empty();
+        return io.gatehouse.access.Caller.SetupLink.isActor(test.actor()) ? Optional.of(SetupStep.TEST.path()) : Optional.empty();
     }
 
     /** A link or answer of a test sign-in that is no longer (or never was) open. */

@@ -2,14 +2,12 @@ package io.gatehouse.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.testkit.ApiClient.Reply;
 import io.gatehouse.testkit.ApiTest;
+import io.gatehouse.testkit.ApplicationSite;
 import io.gatehouse.testkit.BrowserSession;
 import io.gatehouse.testkit.KeycloakServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -34,28 +32,18 @@ abstract class AgainstKeycloak extends ApiTest {
     private static final Logger LOG = LoggerFactory.getLogger(AgainstKeycloak.class);
 
     static KeycloakServer keycloak;
-    private static HttpServer app;
+    private static ApplicationSite app;
 
     @BeforeAll
     static void startKeycloakAndApp() throws IOException {
         keycloak = KeycloakServer.shared();
-        app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        // answers anything, so the browser's last hop (a code at the redirect URI, the page after logout) lands
-        app.createContext("/", exchange -> {
-            byte[] body = ("app: " + exchange.getRequestURI().getRawPath()).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        app.start();
+        app = ApplicationSite.start();
     }
 
     @AfterAll
     static void stopApp() {
         if (app != null) {
-            app.stop(0);
+            app.close();
         }
     }
 
@@ -69,7 +57,7 @@ abstract class AgainstKeycloak extends ApiTest {
     /** A browser with no cookies that reaches Gatehouse and the application by their public names. */
     BrowserSession browser() {
         return new BrowserSession().route(GATEHOUSE + "/", local("/"))
-                .route(APP + "/", "http://127.0.0.1:" + app.getAddress().getPort() + "/");
+                .route(APP + "/", app.url() + "/");
     }
 
     /** Gatehouse's own address, e.g. for Keycloak's server-side fetch of the client JWKS. */

@@ -3,10 +3,10 @@ package io.gatehouse.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.signin.RejectReason;
 import io.gatehouse.testkit.ApiClient;
 import io.gatehouse.testkit.ApiClient.Reply;
+import io.gatehouse.testkit.ApplicationSite;
 import io.gatehouse.testkit.DebianChromium;
 import io.gatehouse.testkit.GatehouseInitializers;
 import io.gatehouse.testkit.KeycloakServer;
@@ -14,8 +14,6 @@ import io.gatehouse.testkit.KeycloakServer.OidcClientOptions;
 import io.gatehouse.testkit.KeycloakServer.User;
 import io.gatehouse.testkit.TestCertificates;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -73,7 +71,7 @@ class SetupPortalKeycloakBrowserTest {
     private static final Pattern CERTIFICATE = Pattern.compile("(<(?:ds:)?X509Certificate>)([^<]+)(</(?:ds:)?X509Certificate>)");
 
     private static KeycloakServer keycloak;
-    private static HttpServer app;
+    private static ApplicationSite app;
 
     @Value("${gatehouse.base-url}")
     private String baseUrl;
@@ -99,23 +97,14 @@ class SetupPortalKeycloakBrowserTest {
         keycloak = KeycloakServer.shared();
         keycloak.createRealm(REALM);
         keycloak.createGroup(REALM, GROUP);
-        // the application's site: answers anything, so the browser's last hop (a code at the redirect URI) lands
-        app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        app.createContext("/", exchange -> {
-            byte[] body = ("app: " + exchange.getRequestURI().getRawPath()).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        app.start();
+        // the application's site: the browser's last hop (a code at the redirect URI) lands there
+        app = ApplicationSite.start();
     }
 
     @AfterAll
     static void stopApplicationSite() {
         if (app != null) {
-            app.stop(0);
+            app.close();
         }
     }
 
@@ -360,7 +349,7 @@ class SetupPortalKeycloakBrowserTest {
     }
 
     private Application registerApplication() {
-        String redirectUri = "http://127.0.0.1:" + app.getAddress().getPort() + "/callback";
+        String redirectUri = app.url() + "/callback";
         Reply r = api.post("/api/applications", ADMIN, ApiClient.parse("""
                 {"name": "Portal CRM", "redirect_uris": ["%s"]}""".formatted(redirectUri)));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
